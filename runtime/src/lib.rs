@@ -1,0 +1,172 @@
+//! # lambda-contract
+//!
+//! AWS Lambda handlers that tell their callers the truth.
+//!
+//! An Amazon Connect Lambda that returns `{"statusCode": 500}` is a success to Connect: no
+//! alarm fires and the contact flow has to rediscover the failure. An API Gateway Lambda whose
+//! error escapes, or whose response lacks a proper envelope, gives the client a 502 or a false
+//! 200 while dashboards stay green. Each caller has a contract; the attribute macros of this
+//! crate generate the `lambda_runtime` glue that honours it, and turn the usual mistakes into
+//! compile errors that say what to write instead.
+//!
+//! - [`connect_handler`] and [`ConnectResponse`]: Amazon Connect's "Invoke AWS Lambda function"
+//!   block ([`connect`]).
+//! - [`testing`]: run a handler's whole glue in-process, JSON in and JSON out.
+//!
+//! Every generated binary also has a **local mode**: with `AWS_LAMBDA_RUNTIME_API` unset it
+//! runs one invocation on the event in the file named by its first argument (or stdin, or
+//! `-`), prints what Lambda would receive on stdout and exits 0 (a response), 1 (an invocation
+//! error) or 2 (input that cannot be read or is not JSON). Logs go to stderr.
+
+#![warn(missing_docs)]
+
+pub mod connect;
+mod contract;
+mod local;
+mod run;
+pub mod testing;
+
+pub use lambda_runtime::{Context, Diagnostic, Error};
+pub use run::{Handler, Init};
+
+/// Turns an async function into an Amazon Connect Lambda: generates the binary's `main` and
+/// the glue that honours Connect's contract.
+///
+/// ```no_run
+/// use lambda_contract::connect::ConnectEvent;
+/// use lambda_contract::{connect_handler, ConnectResponse, Error};
+/// use serde::Serialize;
+///
+/// #[derive(Serialize, ConnectResponse)]
+/// #[serde(rename_all = "camelCase")]
+/// struct Account {
+///     account_id: String,
+///     tier: String,
+/// }
+///
+/// #[connect_handler]
+/// async fn lookup(event: ConnectEvent) -> Result<Option<Account>, Error> {
+///     let phone = event.parameter("phone")?;
+///     Ok((phone == "+15555550100").then(|| Account { account_id: "a-1".into(), tier: "gold".into() }))
+/// }
+/// ```
+///
+/// # What the glue does
+/// - `Ok(value)` is sent as the object the flow reads under `$.External` (see
+///   [`ConnectResponse`]): `Option<T>` adds the `found` flag.
+/// - `Err(error)` is logged once (the error, its source chain, the `ContactId` and the
+///   request id) and returned to Lambda as an invocation error, so the contact takes the
+///   block's Error branch and Lambda's error metrics count it.
+/// - A payload that is not a Connect event, a panic, a response of 32 KB or more, and a
+///   handler still running at its deadline are invocation errors too, each saying what
+///   happened.
+///
+/// # Parameters
+/// The event comes first: `event: ConnectEvent`. It may be followed by, in either order:
+/// - `&S`, the state produced once by `init` (requires `init = path`);
+/// - `lambda_contract::Context`, the Lambda context.
+///
+/// So `(event)`, `(event, &S)`, `(event, Context)`, `(event, &S, Context)` and
+/// `(event, Context, &S)` are accepted.
+///
+/// # Arguments
+/// - `init = path`: an `async fn() -> Result<S, E>` run once before the first invocation
+///   (SDK clients, configuration). If it fails, the error is logged and the process exits
+///   non-zero.
+/// - `timeout_ms = N`: how long the handler may run, 1 to 8000 (the flow block waits at most
+///   8 seconds); default 8000. Lambda's own remaining time applies too, if shorter.
+///
+/// # Generated items
+/// Beside the function, which stays exactly as written (call it from unit tests with a typed
+/// event), the macro generates `main` and `<name>_lambda()`, the whole glue, which
+/// [`testing::invoke`] runs in-process.
+pub use lambda_contract_macros::connect_handler;
+
+pub use connect::ConnectResponse;
+/// Derives [`ConnectResponse`](trait@ConnectResponse): the struct becomes a response Amazon
+/// Connect can take.
+///
+/// Checked at compile time, after `#[serde(rename)]` and `rename_all`:
+/// - no field is named as an HTTP status (`statusCode`, `httpStatus`, `httpStatusCode`, in any
+///   case, with or without underscores): Connect is not an HTTP client;
+/// - no field is named as an error carrier (`error`, `errorMessage`, `errorType`): failures
+///   are `Err(..)`;
+/// - unless the type is marked `#[connect(json)]`, every field is a flat value
+///   ([`connect::ConnectScalar`]), as the block's STRING_MAP response validation requires.
+///
+/// With `#[connect(json)]` the value is sent as ordinary JSON, nesting kept: set the flow
+/// block's response validation to JSON.
+pub use lambda_contract_macros::ConnectResponse;
+
+/// The error and its sources, joined with `: `.
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        // Many errors repeat their source's text in their own; don't say it twice.
+        if !chain.ends_with(&text) {
+            chain.push_str(": ");
+            chain.push_str(&text);
+        }
+        source = cause.source();
+    }
+    chain
+}
+
+/// A type's name without its module path or generic arguments: `MissingParameter` for
+/// `lambda_contract::connect::MissingParameter`, `Error` for a boxed `dyn Error`.
+pub(crate) fn short_type_name<T: ?Sized>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    let base = match full.strip_prefix("alloc::boxed::Box<dyn ") {
+        Some(dyn_trait) => dyn_trait,
+        None => full,
+    };
+    let base = base.split(['<', ' ']).next().unwrap_or(base);
+    base.rsplit("::").next().unwrap_or(base)
+}
+
+/// What the macros' expansions refer to. Not a public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::connect::glue as connect;
+    pub use crate::run::{main, no_init, Lambda};
+    pub use lambda_runtime::Context;
+    pub use serde;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("lookup failed")
+        }
+    }
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn error_chain_joins_sources() {
+        let error = Outer(std::io::Error::other("connection reset"));
+        assert_eq!(error_chain(&error), "lookup failed: connection reset");
+    }
+
+    #[test]
+    fn short_type_names() {
+        assert_eq!(
+            short_type_name::<connect::MissingParameter>(),
+            "MissingParameter"
+        );
+        assert_eq!(short_type_name::<Error>(), "Error");
+        assert_eq!(short_type_name::<std::io::Error>(), "Error");
+        assert_eq!(short_type_name::<Vec<String>>(), "Vec");
+        assert_eq!(short_type_name::<String>(), "String");
+    }
+}

@@ -1,0 +1,131 @@
+//! Local mode: one invocation outside Lambda, as a process contract other tools rely on.
+//!
+//! - the event is read from the file named by the first argument, or from stdin when there is
+//!   none or it is `-`;
+//! - stdout carries only what Lambda would receive: the response JSON (exit status 0) or the
+//!   invocation error `{"errorType", "errorMessage"}` (exit status 1);
+//! - input that cannot be read or is not JSON: a message on stderr, exit status 2;
+//! - logs go to stderr.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use lambda_runtime::{Context, Diagnostic};
+
+use crate::contract::{Payload, Reply};
+use crate::run::Handler;
+
+/// Exit status of a local run whose input could not be read or was not JSON.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+pub(crate) async fn run<H: Handler>(handler: &H, arguments: &[String]) -> ExitCode {
+    let source = arguments.first().map(String::as_str).unwrap_or("-");
+    if let Some(exit) = handler.local_command(source) {
+        return exit;
+    }
+    let bytes = match read_event(source) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            eprintln!("{}: {message}", handler.name());
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    if let Err(message) = check_json(&bytes, source) {
+        eprintln!("{}: {message}", handler.name());
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let reply = invoke_bytes(handler, &bytes, local_context()).await;
+    print_reply(&reply)
+}
+
+/// Invokes the glue on raw bytes exactly as the Lambda loop does.
+pub(crate) async fn invoke_bytes<H: Handler>(handler: &H, bytes: &[u8], context: Context) -> Reply {
+    let Payload(payload) = Payload::<H::Event>::from_slice(bytes);
+    handler.call(payload, context).await
+}
+
+/// The context of a local invocation: a fixed request id, no Lambda deadline.
+pub(crate) fn local_context() -> Context {
+    let mut context = Context::default();
+    context.request_id = "local-invocation".to_owned();
+    context
+}
+
+fn read_event(source: &str) -> Result<Vec<u8>, String> {
+    if source == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|error| format!("cannot read the event from stdin: {error}"))?;
+        Ok(bytes)
+    } else {
+        std::fs::read(source)
+            .map_err(|error| format!("cannot read the event file `{source}`: {error}"))
+    }
+}
+
+fn check_json(bytes: &[u8], source: &str) -> Result<(), String> {
+    let source = if source == "-" { "stdin" } else { source };
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map(|_| ())
+        .map_err(|error| format!("the event from {source} is not JSON: {error}"))
+}
+
+fn print_reply(reply: &Reply) -> ExitCode {
+    let (text, exit) = match reply {
+        Ok(response) => (response.get().to_owned(), ExitCode::SUCCESS),
+        Err(diagnostic) => (error_json(diagnostic), ExitCode::FAILURE),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{text}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    exit
+}
+
+/// The invocation error exactly as lambda_runtime posts it to the Runtime API.
+pub(crate) fn error_json(diagnostic: &Diagnostic) -> String {
+    serde_json::to_string(diagnostic).unwrap_or_else(|_| {
+        r#"{"errorType":"Unknown","errorMessage":"the error could not be serialized"}"#.to_owned()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_json_is_lambdas_camel_case_shape() {
+        let diagnostic = Diagnostic {
+            error_type: "T".to_owned(),
+            error_message: "m \"q\"".to_owned(),
+        };
+        assert_eq!(
+            error_json(&diagnostic),
+            r#"{"errorType":"T","errorMessage":"m \"q\""}"#
+        );
+    }
+
+    #[test]
+    fn check_json_names_the_source() {
+        let error = check_json(b"{nope", "events/x.json").unwrap_err();
+        assert!(
+            error.starts_with("the event from events/x.json is not JSON: "),
+            "{error}"
+        );
+        assert!(check_json(b"{}", "-").is_ok());
+        assert!(check_json(b"", "-").unwrap_err().contains("from stdin"));
+    }
+
+    #[test]
+    fn read_event_names_a_missing_file() {
+        let error = read_event("/nonexistent/event.json").unwrap_err();
+        assert!(
+            error.starts_with("cannot read the event file `/nonexistent/event.json`"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! One driver for every caller: init once, then for each event decode → call (under a
+//! deadline, with panics caught) → encode, in Lambda (through `lambda_runtime`) and in local
+//! mode alike.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures_util::FutureExt;
+use lambda_runtime::{Context, Diagnostic, Error, LambdaEvent};
+use tokio::sync::OnceCell;
+
+use crate::contract::{Contract, Payload, Reply};
+
+/// Time kept back from Lambda's own deadline so an abandoned handler's error still reaches
+/// the Runtime API before the sandbox is frozen.
+const DEADLINE_MARGIN: Duration = Duration::from_millis(25);
+
+/// The glue the macros generate around one handler function: its caller's contract, its
+/// `init`, its deadline and the function itself.
+///
+/// The macros build it as a function named after the handler with a `_lambda` suffix
+/// (`#[connect_handler] async fn lookup(..)` gives `fn lookup_lambda() -> impl Handler`); the
+/// generated `main` serves it, and [`crate::testing`] invokes it in-process.
+pub trait Handler: 'static {
+    #[doc(hidden)]
+    type Event: serde::de::DeserializeOwned;
+
+    /// The handler function's name, for the logs.
+    fn name(&self) -> &'static str;
+
+    /// Runs `init` if it has not run yet. The generated `main` calls it before serving;
+    /// invocations call it too, so an in-process test needs no separate step.
+    fn init(&self) -> impl Future<Output = Result<(), Error>>;
+
+    #[doc(hidden)]
+    fn call(
+        &self,
+        payload: Result<Self::Event, crate::contract::DecodeError>,
+        context: Context,
+    ) -> impl Future<Output = Reply>;
+
+    /// A process-level command handled in local mode instead of an invocation (such as
+    /// `--openapi`); `None` for the ordinary event argument.
+    #[doc(hidden)]
+    fn local_command(&self, _argument: &str) -> Option<ExitCode> {
+        None
+    }
+}
+
+/// Something that produces the handler's shared state once: an `async fn() -> Result<S, E>`.
+pub trait Init {
+    /// The state handed to the handler as `&State`.
+    type State: Send + Sync + 'static;
+    /// Produces the state.
+    fn init(&self) -> impl Future<Output = Result<Self::State, Error>>;
+}
+
+impl<F, Fut, S, E> Init for F
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<S, E>>,
+    S: Send + Sync + 'static,
+    E: Into<Error>,
+{
+    type State = S;
+    fn init(&self) -> impl Future<Output = Result<S, Error>> {
+        let future = self();
+        async move { future.await.map_err(Into::into) }
+    }
+}
+
+/// The `init` of a handler that declares none.
+pub async fn no_init() -> Result<(), std::convert::Infallible> {
+    Ok(())
+}
+
+/// The concrete [`Handler`] the macros build.
+pub struct Lambda<C, I: Init, F> {
+    name: &'static str,
+    contract: C,
+    init: I,
+    state: OnceCell<&'static I::State>,
+    function: F,
+    timeout: Option<Duration>,
+}
+
+impl<C, I: Init, F> Lambda<C, I, F> {
+    /// Assembles the glue; `timeout` is the caller's own limit, if it has one.
+    pub fn new(
+        name: &'static str,
+        contract: C,
+        init: I,
+        timeout: Option<Duration>,
+        function: F,
+    ) -> Self {
+        Lambda {
+            name,
+            contract,
+            init,
+            state: OnceCell::new(),
+            function,
+            timeout,
+        }
+    }
+
+    async fn state(&self) -> Result<&'static I::State, Error> {
+        self.state
+            .get_or_try_init(|| async {
+                // Leaked on purpose: the state lives as long as the process, as in Lambda,
+                // and a `'static` borrow lets the handler's future hold it freely.
+                let state: &'static I::State = Box::leak(Box::new(self.init.init().await?));
+                Ok(state)
+            })
+            .await
+            .copied()
+    }
+}
+
+impl<C, I, F, Fut> Handler for Lambda<C, I, F>
+where
+    C: Contract + 'static,
+    I: Init + 'static,
+    F: Fn(C::Input, &'static I::State, &Context) -> Fut + 'static,
+    Fut: Future<Output = C::Output>,
+{
+    type Event = C::Event;
+
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    async fn init(&self) -> Result<(), Error> {
+        self.state().await.map(|_| ())
+    }
+
+    async fn call(
+        &self,
+        payload: Result<C::Event, crate::contract::DecodeError>,
+        context: Context,
+    ) -> Reply {
+        let (input, meta) = match self.contract.decode(payload, &context) {
+            Ok(decoded) => decoded,
+            Err(reply) => return reply,
+        };
+        let state = match self.state().await {
+            Ok(state) => state,
+            Err(error) => return Err(init_failed(self.name, &*error)),
+        };
+        let limit = deadline(self.timeout, &context);
+        let call = AssertUnwindSafe((self.function)(input, state, &context)).catch_unwind();
+        let outcome = match limit {
+            Some(limit) => match tokio::time::timeout(limit, call).await {
+                Ok(outcome) => outcome,
+                Err(_) => return self.contract.timed_out(limit, &meta, &context),
+            },
+            None => call.await,
+        };
+        match outcome {
+            Ok(output) => self.contract.encode(output, &meta, &context),
+            Err(panic) => self
+                .contract
+                .panicked(&panic_message(&*panic), &meta, &context),
+        }
+    }
+}
+
+fn init_failed(name: &str, error: &(dyn std::error::Error + Send + Sync + 'static)) -> Diagnostic {
+    tracing::error!(handler = name, error = %error, source_chain = %crate::error_chain(error), "init failed");
+    Diagnostic {
+        error_type: "InitFailed".to_owned(),
+        error_message: format!("init of `{name}` failed: {error}"),
+    }
+}
+
+/// The time the handler may run: the caller's own limit, or what Lambda has left (less a
+/// margin to report the timeout), whichever is shorter. `None` when neither applies.
+pub(crate) fn deadline(timeout: Option<Duration>, context: &Context) -> Option<Duration> {
+    let lambda_left = (context.deadline > 0).then(|| {
+        let deadline = UNIX_EPOCH + Duration::from_millis(context.deadline);
+        deadline
+            .duration_since(SystemTime::now())
+            .unwrap_or_default()
+            .saturating_sub(DEADLINE_MARGIN)
+    });
+    match (timeout, lambda_left) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The text of a panic payload (`panic!` with a literal or with a format string).
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "a non-string panic payload".to_owned()
+    }
+}
+
+/// The generated `main`: local mode when `AWS_LAMBDA_RUNTIME_API` is unset, otherwise init
+/// and serve invocations through `lambda_runtime` until the sandbox goes away.
+pub fn main<H: Handler>(handler: H) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("lambda-contract: cannot start the tokio runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {
+        lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+        let arguments: Vec<String> = std::env::args().skip(1).collect();
+        return runtime.block_on(crate::local::run(&handler, &arguments));
+    }
+    lambda_runtime::tracing::init_default_subscriber();
+    runtime.block_on(serve(handler))
+}
+
+async fn serve<H: Handler>(handler: H) -> ExitCode {
+    if let Err(error) = handler.init().await {
+        tracing::error!(handler = handler.name(), error = %error, source_chain = %crate::error_chain(&*error), "init failed; exiting");
+        return ExitCode::FAILURE;
+    }
+    let handler: &'static H = Box::leak(Box::new(handler));
+    let service =
+        lambda_runtime::service_fn(move |event: LambdaEvent<Payload<H::Event>>| async move {
+            let (Payload(payload), context) = event.into_parts();
+            handler.call(payload, context).await
+        });
+    match lambda_runtime::run(service).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = %error, "the Lambda runtime loop stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_takes_the_shorter_limit() {
+        let mut context = Context::default();
+        assert_eq!(deadline(None, &context), None);
+        assert_eq!(
+            deadline(Some(Duration::from_millis(8000)), &context),
+            Some(Duration::from_millis(8000))
+        );
+
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        context.deadline = (now + Duration::from_secs(2)).as_millis() as u64;
+        let left = deadline(Some(Duration::from_millis(8000)), &context).unwrap();
+        assert!(
+            left < Duration::from_secs(2) && left > Duration::from_millis(1500),
+            "{left:?}"
+        );
+        assert_eq!(
+            deadline(Some(Duration::from_millis(10)), &context),
+            Some(Duration::from_millis(10))
+        );
+
+        context.deadline = 1; // long past
+        assert_eq!(deadline(None, &context), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn panic_messages_are_read_from_both_payload_kinds() {
+        let literal = std::panic::catch_unwind(|| panic!("boom")).unwrap_err();
+        assert_eq!(panic_message(&*literal), "boom");
+        let formatted = std::panic::catch_unwind(|| panic!("boom {}", 7)).unwrap_err();
+        assert_eq!(panic_message(&*formatted), "boom 7");
+        let other = std::panic::catch_unwind(|| std::panic::panic_any(7_u8)).unwrap_err();
+        assert_eq!(panic_message(&*other), "a non-string panic payload");
+    }
+}

@@ -1,0 +1,1 @@
+//! Tests of lambda-contract: trybuild UI tests, integration tests and benchmarks.
