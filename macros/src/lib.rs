@@ -1,10 +1,27 @@
-//! placeholder
+//! The macros of [lambda-contract](https://docs.rs/lambda-contract): use them through that
+//! crate, which re-exports them with their documentation.
+//!
+//! Each macro parses, validates (collecting every error, spanned at the user's token), then
+//! expands into calls to `::lambda_contract::__private`; behaviour lives in the runtime crate.
+
+mod args;
+mod connect;
+mod ctxt;
+mod derive;
+mod handler;
+mod rules;
+
 use proc_macro::TokenStream;
+
+/// See `lambda_contract::connect_handler`.
 #[proc_macro_attribute]
-pub fn connect_handler(_a: TokenStream, i: TokenStream) -> TokenStream {
-    i
+pub fn connect_handler(args: TokenStream, item: TokenStream) -> TokenStream {
+    connect::expand(args.into(), item.into()).into()
 }
+
+/// See `lambda_contract::ConnectResponse`.
 #[proc_macro_derive(ConnectResponse, attributes(connect))]
-pub fn derive_connect_response(_i: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_connect_response(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    derive::expand(&input).into()
 }

@@ -161,7 +161,7 @@ pub mod glue {
         )
     }
 
-    /// A handler's return type: a `Result`, so failures can be Lambda errors.
+    /// A handler's return type: a `Result` whose `Ok` is a response and whose `Err` is an error.
     #[diagnostic::on_unimplemented(
         message = "a Connect handler must return a `Result`, not `{Self}`",
         label = "Amazon Connect needs failures as Lambda errors",
@@ -170,16 +170,15 @@ pub mod glue {
                 returned object is a success to Connect"
     )]
     pub trait HandlerResult {
-        type Ok;
-        type Err;
-        fn into_result(self) -> Result<Self::Ok, Self::Err>;
+        fn into_outcome(self) -> Outcome;
     }
 
-    impl<T, E> HandlerResult for Result<T, E> {
-        type Ok = T;
-        type Err = E;
-        fn into_result(self) -> Result<T, E> {
-            self
+    impl<T: ConnectResponse, E: HandlerError> HandlerResult for Result<T, E> {
+        fn into_outcome(self) -> Outcome {
+            match self {
+                Ok(value) => respond(&value),
+                Err(error) => fail(error),
+            }
         }
     }
 
@@ -200,8 +199,8 @@ pub mod glue {
         }
     }
 
-    pub fn into_result<R: HandlerResult>(result: R) -> Result<R::Ok, R::Err> {
-        result.into_result()
+    pub fn outcome<R: HandlerResult>(result: R) -> Outcome {
+        result.into_outcome()
     }
 
     pub fn respond<R: ConnectResponse>(value: &R) -> Outcome {

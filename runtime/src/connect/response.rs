@@ -90,8 +90,8 @@ pub trait ConnectResponse {
     label = "a struct, list, map or tuple cannot be a STRING_MAP value",
     note = "make the field a string, number, bool or char; or mark the response type `#[connect(json)]` \
             and set the flow block's response validation to JSON",
-    note = "if your own type serializes as one string or number (a unit-only enum, a newtype): \
-            `impl lambda_contract::connect::ConnectScalar for {Self} {{}}`"
+    note = "only if `{Self}` is your own type and serializes as a single string or number (a unit-only enum, \
+            a newtype over a string), mark it: `impl lambda_contract::connect::ConnectScalar for {Self} {{}}`"
 )]
 pub trait ConnectScalar {}
 

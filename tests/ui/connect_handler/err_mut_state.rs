@@ -1,0 +1,13 @@
+use lambda_contract::connect::ConnectEvent;
+use lambda_contract::{connect_handler, Error};
+
+struct Config;
+
+async fn setup() -> Result<Config, Error> {
+    Ok(Config)
+}
+
+#[connect_handler(init = setup)]
+async fn lookup(_event: ConnectEvent, _config: &mut Config) -> Result<(), Error> {
+    Ok(())
+}

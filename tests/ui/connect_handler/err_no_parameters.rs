@@ -1,0 +1,6 @@
+use lambda_contract::{connect_handler, Error};
+
+#[connect_handler]
+async fn lookup() -> Result<(), Error> {
+    Ok(())
+}
