@@ -170,3 +170,8 @@ mod tests {
         assert_eq!(short_type_name::<String>(), "String");
     }
 }
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

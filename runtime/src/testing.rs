@@ -16,7 +16,7 @@
 //!     Ok(HashMap::from([("greeting".to_owned(), format!("hello {name}"))]))
 //! }
 //!
-//! # #[tokio::main(flavor = "current_thread")] async fn test() {
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! let event = serde_json::json!({
 //!     "Name": "ContactFlowEvent",
 //!     "Details": {
@@ -26,7 +26,7 @@
 //! });
 //! let response = lambda_contract::testing::invoke(&greet_lambda(), event).await;
 //! assert_eq!(response.unwrap(), serde_json::json!({ "greeting": "hello Ada" }));
-//! # } fn main() { test() }
+//! # });
 //! ```
 
 use lambda_runtime::{Context, Diagnostic};

@@ -305,12 +305,7 @@ mod tests {
             50,
             |event: ConnectEvent, _: &'static (), _: &Context| {
                 let future = echo(event);
-                async move {
-                    match into_result(future.await) {
-                        Ok(value) => respond(&value),
-                        Err(error) => fail(error),
-                    }
-                }
+                async move { outcome(future.await) }
             },
         )
     }
