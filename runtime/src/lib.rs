@@ -100,18 +100,28 @@ pub use lambda_contract_macros::ConnectResponse;
 
 /// The error and its sources, joined with `: `.
 pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut chain = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
+    let chain = error.to_string();
+    match error_sources(error) {
+        Some(sources) if !chain.ends_with(&sources) => format!("{chain}: {sources}"),
+        _ => chain,
+    }
+}
+
+/// The error's sources only, joined with `: `; `None` when it has none (a log field then
+/// records nothing).
+pub(crate) fn error_sources(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut source = error.source()?;
+    let mut chain = source.to_string();
+    while let Some(cause) = source.source() {
         let text = cause.to_string();
         // Many errors repeat their source's text in their own; don't say it twice.
         if !chain.ends_with(&text) {
             chain.push_str(": ");
             chain.push_str(&text);
         }
-        source = cause.source();
+        source = cause;
     }
-    chain
+    Some(chain)
 }
 
 /// A type's name without its module path or generic arguments: `MissingParameter` for
@@ -156,6 +166,8 @@ mod tests {
     fn error_chain_joins_sources() {
         let error = Outer(std::io::Error::other("connection reset"));
         assert_eq!(error_chain(&error), "lookup failed: connection reset");
+        assert_eq!(error_sources(&error).as_deref(), Some("connection reset"));
+        assert_eq!(error_sources(&std::io::Error::other("x")), None);
     }
 
     #[test]

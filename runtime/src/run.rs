@@ -167,7 +167,7 @@ where
 }
 
 fn init_failed(name: &str, error: &(dyn std::error::Error + Send + Sync + 'static)) -> Diagnostic {
-    tracing::error!(handler = name, error = %error, source_chain = %crate::error_chain(error), "init failed");
+    tracing::error!(handler = name, error = %error, source_chain = crate::error_sources(error), "init failed");
     Diagnostic {
         error_type: "InitFailed".to_owned(),
         error_message: format!("init of `{name}` failed: {error}"),
@@ -215,17 +215,57 @@ pub fn main<H: Handler>(handler: H) -> ExitCode {
         }
     };
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {
-        lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+        init_tracing(std::io::stderr);
         let arguments: Vec<String> = std::env::args().skip(1).collect();
         return runtime.block_on(crate::local::run(&handler, &arguments));
     }
-    lambda_runtime::tracing::init_default_subscriber();
+    init_tracing(std::io::stdout);
     runtime.block_on(serve(handler))
+}
+
+/// Initialises tracing as `lambda_runtime::tracing::init_default_subscriber` does
+/// (`AWS_LAMBDA_LOG_LEVEL`, else `RUST_LOG`, else INFO; JSON lines when
+/// `AWS_LAMBDA_LOG_FORMAT=JSON`), with one difference: lambda_runtime's own line for a handler
+/// error is off, because the contract has already logged that error once, with its context.
+fn init_tracing<W>(writer: W)
+where
+    W: for<'writer> lambda_runtime::tracing::subscriber::fmt::MakeWriter<'writer>
+        + Send
+        + Sync
+        + 'static,
+{
+    use lambda_runtime::tracing::subscriber::filter::{EnvFilter, LevelFilter};
+    use std::str::FromStr;
+
+    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .ok()
+        .and_then(|level| LevelFilter::from_str(&level).ok())
+        .unwrap_or(LevelFilter::INFO);
+    let mut filter = EnvFilter::builder()
+        .with_default_directive(level.into())
+        .from_env_lossy();
+    if let Ok(directive) = "lambda_runtime::layers::panic=off".parse() {
+        filter = filter.add_directive(directive);
+    }
+    let collector = lambda_runtime::tracing::subscriber::fmt()
+        .with_target(false)
+        .without_time()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    let json = std::env::var("AWS_LAMBDA_LOG_FORMAT")
+        .is_ok_and(|format| format.eq_ignore_ascii_case("json"));
+    // `try_init`: a subscriber the user installed first wins.
+    let _ = if json {
+        collector.json().try_init()
+    } else {
+        collector.try_init()
+    };
 }
 
 async fn serve<H: Handler>(handler: H) -> ExitCode {
     if let Err(error) = handler.init().await {
-        tracing::error!(handler = handler.name(), error = %error, source_chain = %crate::error_chain(&*error), "init failed; exiting");
+        tracing::error!(handler = handler.name(), error = %error, source_chain = crate::error_sources(&*error), "init failed; exiting");
         return ExitCode::FAILURE;
     }
     let handler: &'static H = Box::leak(Box::new(handler));

@@ -92,7 +92,7 @@ impl Contract for Connect {
                     contact_id = %contact_id,
                     request_id = %context.request_id,
                     error = %error,
-                    source_chain = %chain,
+                    source_chain = crate::error_sources(&*error),
                     error_type = type_name,
                     "connect handler failed; the contact takes the block's Error branch"
                 );
