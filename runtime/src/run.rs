@@ -149,7 +149,10 @@ where
             Err(error) => return Err(init_failed(self.name, &*error)),
         };
         let limit = deadline(self.timeout, &context);
-        let call = AssertUnwindSafe((self.function)(input, state, &context)).catch_unwind();
+        // The call itself is inside the future, so a panic before its first `.await` (in
+        // parameter extraction, say) is caught like one after.
+        let call = AssertUnwindSafe(async { (self.function)(input, state, &context).await })
+            .catch_unwind();
         let outcome = match limit {
             Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(outcome) => outcome,

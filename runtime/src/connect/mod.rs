@@ -390,6 +390,25 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_panic_before_the_first_await_is_caught_too() {
+        let eager = lambda(
+            "eager",
+            crate::run::no_init,
+            50,
+            |_: ConnectEvent, _: &'static (), _: &Context| {
+                panic!("in the synchronous part");
+                #[allow(unreachable_code)]
+                async {
+                    respond(&())
+                }
+            },
+        );
+        let error = testing::invoke(&eager, event(json!({}))).await.unwrap_err();
+        assert_eq!(error.error_type, "HandlerPanicked");
+        assert!(error.error_message.ends_with("in the synchronous part"));
+    }
+
+    #[tokio::test]
     async fn lambdas_remaining_time_bounds_the_handler_too() {
         let context = testing::context("r-1", Duration::from_millis(40));
         let slow = lambda(
