@@ -1,6 +1,8 @@
 //! Parsing and validating a handler function: shared by every handler attribute.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
 use crate::ctxt::Errors;
@@ -48,12 +50,89 @@ impl Handler {
     }
 }
 
+/// A local of the generated glue. Call-site hygiene, so it can be re-spanned at the user's
+/// tokens with [`respan`]; the prefix keeps it apart from the user's names.
+pub(crate) fn local(name: &str) -> syn::Ident {
+    syn::Ident::new(&format!("__lambda_contract_{name}"), Span::call_site())
+}
+
+/// The same local, located at a user's token. Every token of an expression whose bound may
+/// fail must carry the user's span, or rustc widens the error to the whole attribute.
+pub(crate) fn respan(ident: &syn::Ident, span: Span) -> syn::Ident {
+    syn::Ident::new(&ident.to_string(), span)
+}
+
+impl Handler {
+    /// Turns the awaited return value into the caller's `Outcome` through
+    /// `::lambda_contract::__private::<module>`'s `respond` and `fail`. With `Result<T, E>`
+    /// spelled out, `T` and `E` are judged each at its own token; otherwise (an alias, or no
+    /// `Result`) the whole return type is judged at once by `whole`, so there is one error.
+    pub(crate) fn outcome(
+        &self,
+        module: &str,
+        whole: &str,
+        future: &syn::Ident,
+        value: &syn::Ident,
+        error: &syn::Ident,
+    ) -> TokenStream {
+        let output_span = self
+            .output
+            .as_ref()
+            .map_or_else(Span::call_site, Spanned::span);
+        let Some((ok, err)) = self.result_types() else {
+            let (module, whole) = (
+                syn::Ident::new(module, output_span),
+                syn::Ident::new(whole, output_span),
+            );
+            let future = respan(future, output_span);
+            return quote_spanned!(output_span=> ::lambda_contract::__private::#module::#whole(#future.await));
+        };
+        let (ok_span, err_span) = (ok.span(), err.span());
+        let respond = {
+            let (module, value) = (syn::Ident::new(module, ok_span), respan(value, ok_span));
+            quote_spanned!(ok_span=> ::lambda_contract::__private::#module::respond::<#ok>(#value))
+        };
+        let fail = {
+            let (module, error) = (syn::Ident::new(module, err_span), respan(error, err_span));
+            quote_spanned!(err_span=> ::lambda_contract::__private::#module::fail(#error))
+        };
+        quote! {
+            match #future.await {
+                ::core::result::Result::Ok(#value) => #respond,
+                ::core::result::Result::Err(#error) => #fail,
+            }
+        }
+    }
+}
+
+/// The user's item unchanged, the errors, and a stand-in `main` so that no second error
+/// ("`main` function not found") hides the first.
+pub(crate) fn fallback(item: TokenStream, errors: &crate::ctxt::Errors) -> TokenStream {
+    let errors = errors.to_compile_errors();
+    quote! {
+        #item
+        #errors
+        #[allow(dead_code)]
+        fn main() {}
+    }
+}
+
+/// How a handler's parameters are laid out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// The event first, then `&S` and the Lambda `Context` in either order (Connect).
+    EventFirst,
+    /// Extractors in any order, `&S` anywhere (API Gateway, in axum's manner).
+    Extractors,
+}
+
 /// Parses the item under a handler attribute. `what` names the handler in messages
 /// ("a Connect handler"); `has_init` says whether an `&S` parameter can be served.
 pub(crate) fn parse(
     item: TokenStream,
     what: &str,
     input_hint: &str,
+    style: Style,
     has_init: bool,
     errors: &mut Errors,
 ) -> Option<Handler> {
@@ -94,11 +173,16 @@ pub(crate) fn parse(
             }
             FnArg::Typed(pat) => (*pat.ty).clone(),
         };
-        if index == 0 {
+        let is_state = matches!(ty, Type::Reference(_));
+        if style == Style::Extractors && !is_state {
             params.push(Param::Input(ty));
             continue;
         }
-        if index > 2 {
+        if style == Style::EventFirst && index == 0 {
+            params.push(Param::Input(ty));
+            continue;
+        }
+        if style == Style::EventFirst && index > 2 {
             errors.spanned(
                 input,
                 format!("{what} takes at most three parameters: {input_hint}, then `&S` (the init state) and the Lambda `Context`"),
@@ -139,7 +223,7 @@ pub(crate) fn parse(
             }
         }
     }
-    if sig.inputs.is_empty() {
+    if style == Style::EventFirst && sig.inputs.is_empty() {
         errors.at(
             sig.paren_token.span.join(),
             format!("{what} takes {input_hint} as its first parameter"),

@@ -4,6 +4,7 @@
 //! Each macro parses, validates (collecting every error, spanned at the user's token), then
 //! expands into calls to `::lambda_contract::__private`; behaviour lives in the runtime crate.
 
+mod apigw;
 mod args;
 mod connect;
 mod ctxt;
@@ -17,6 +18,12 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn connect_handler(args: TokenStream, item: TokenStream) -> TokenStream {
     connect::expand(args.into(), item.into()).into()
+}
+
+/// See `lambda_contract::apigw_proxy`.
+#[proc_macro_attribute]
+pub fn apigw_proxy(args: TokenStream, item: TokenStream) -> TokenStream {
+    apigw::expand(args.into(), item.into()).into()
 }
 
 /// See `lambda_contract::ConnectResponse`.

@@ -176,7 +176,7 @@ pub mod glue {
     impl<T: ConnectResponse, E: HandlerError> HandlerResult for Result<T, E> {
         fn into_outcome(self) -> Outcome {
             match self {
-                Ok(value) => respond(&value),
+                Ok(value) => respond(value),
                 Err(error) => fail(error),
             }
         }
@@ -203,7 +203,7 @@ pub mod glue {
         result.into_outcome()
     }
 
-    pub fn respond<R: ConnectResponse>(value: &R) -> Outcome {
+    pub fn respond<R: ConnectResponse>(value: R) -> Outcome {
         Outcome::Response(value.to_connect_response())
     }
 
@@ -399,7 +399,7 @@ mod tests {
                 panic!("in the synchronous part");
                 #[allow(unreachable_code)]
                 async {
-                    respond(&())
+                    respond(())
                 }
             },
         );
@@ -417,7 +417,7 @@ mod tests {
             8000,
             |_: ConnectEvent, _: &'static (), _: &Context| async {
                 tokio::time::sleep(Duration::from_secs(60)).await;
-                respond(&())
+                respond(())
             },
         );
         let error = testing::invoke_with_context(&slow, event(json!({})), context)

@@ -1,0 +1,133 @@
+//! `#[apigw_proxy]`: validate the handler, then generate `main` and `<name>_lambda()`, which
+//! extract each parameter in axum's manner and answer with an honest proxy envelope.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::args;
+use crate::ctxt::Errors;
+use crate::handler::{self, Param};
+
+const WHAT: &str = "an API Gateway handler";
+const INPUT: &str = "its extractors (`Request`, `Json<T>`, `Path<T>`, `Query<T>`, `Context`)";
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let args = args::parse(args, &["init"], &mut errors);
+    let init = args.iter().find_map(|arg| args::path(arg, &mut errors));
+    let has_init = !args.is_empty();
+    let Some(handler) = handler::parse(
+        item.clone(),
+        WHAT,
+        INPUT,
+        handler::Style::Extractors,
+        has_init,
+        &mut errors,
+    ) else {
+        return handler::fallback(item, &errors);
+    };
+    if !errors.is_empty() {
+        let item = &handler.item;
+        return handler::fallback(quote!(#item), &errors);
+    }
+    generate(&handler, init)
+}
+
+fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream {
+    let item = &handler.item;
+    let name = &item.sig.ident;
+    let vis = &item.vis;
+    let glue_fn = format_ident!("{}_lambda", name);
+    let name_text = name.to_string();
+    let private = quote!(::lambda_contract::__private);
+
+    let request = handler::local("request");
+    let state = handler::local("state");
+    let context = handler::local("context");
+    let extracted = handler::local("extracted");
+    let future = handler::local("future");
+    let value = handler::local("value");
+    let error = handler::local("error");
+
+    // Every extractor but the last reads the request's parts; the last may consume it (a
+    // `Json<T>` body, or the `Request` itself). Each call is spanned at its parameter's type,
+    // so "not an extractor", or a second body extractor, is reported there.
+    let inputs: Vec<&syn::Type> = handler
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            Param::Input(ty) => Some(ty),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<syn::Ident> = (0..inputs.len())
+        .map(|index| handler::local(&format!("arg{index}")))
+        .collect();
+    let extractions = inputs.iter().zip(&names).enumerate().map(|(index, (ty, arg))| {
+        let span = ty.span();
+        let (request, context) = (handler::respan(&request, span), handler::respan(&context, span));
+        let call = if index + 1 == inputs.len() {
+            quote_spanned!(span=> ::lambda_contract::__private::apigw::body::<#ty, _>(#request, #context))
+        } else {
+            quote_spanned!(span=> ::lambda_contract::__private::apigw::part::<#ty>(&#request, #context))
+        };
+        quote! {
+            let #arg = match #call {
+                ::core::result::Result::Ok(#arg) => #arg,
+                ::core::result::Result::Err(#error) => break 'extract ::core::result::Result::Err(#error),
+            };
+        }
+    });
+    let mut input_names = names.iter();
+    let call_args = handler.params.iter().map(|param| match param {
+        Param::State(ty) => {
+            let state = handler::respan(&state, ty.span());
+            quote_spanned!(ty.span()=> #state)
+        }
+        _ => {
+            let arg = input_names.next();
+            quote!(#arg)
+        }
+    });
+    let init = match init {
+        Some(path) => quote!(#path),
+        None => quote!(#private::no_init),
+    };
+    let outcome = handler.outcome("apigw", "respond", &future, &value, &error);
+    let doc = format!(
+        "The `#[apigw_proxy]` glue around [`{name_text}`]: what `main` serves, and what \
+         `lambda_contract::testing::invoke` runs in-process."
+    );
+
+    quote! {
+        #item
+
+        #[doc = #doc]
+        #[allow(dead_code)]
+        #vis fn #glue_fn() -> impl ::lambda_contract::Handler {
+            #private::apigw::lambda(#name_text, #init, |#request, #state, #context| {
+                let _ = (&#request, &#state, &#context);
+                // Extraction is synchronous, so the returned future does not borrow the context.
+                #[allow(unused_labels)]
+                let #extracted: ::core::result::Result<_, ::lambda_contract::apigw::ApiError> = 'extract: {
+                    #(#extractions)*
+                    ::core::result::Result::Ok((#(#names,)*))
+                };
+                async move {
+                    let (#(#names,)*) = match #extracted {
+                        ::core::result::Result::Ok(#extracted) => #extracted,
+                        ::core::result::Result::Err(#error) => return ::core::result::Result::Err(#error),
+                    };
+                    let #future = #name(#(#call_args),*);
+                    #outcome
+                }
+            })
+        }
+
+        #[allow(dead_code)]
+        fn main() -> ::std::process::ExitCode {
+            #private::main(#glue_fn())
+        }
+    }
+}
