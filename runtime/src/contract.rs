@@ -42,20 +42,19 @@ pub trait Contract {
     fn timed_out(&self, limit: Duration, meta: &Self::Meta, context: &Context) -> Reply;
 }
 
-/// Why a payload did not decode into a caller's event type: where, and what was wrong.
+/// Why a payload did not decode into a caller's event type: serde's message, which names
+/// what was missing or wrong and where (line and column).
+///
+/// No JSON path is tracked: that would cost every invocation a string per map key, and
+/// lambda_runtime's loop hands over a deserializer, not bytes, so a failure cannot be parsed
+/// again to find one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
-    path: String,
     message: String,
 }
 
 impl DecodeError {
-    /// The JSON path at which decoding failed (`.` for the top level).
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// What serde said, without the path.
+    /// What serde said.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -63,11 +62,7 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path == "." {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{} (at `{}`)", self.message, self.path)
-        }
+        f.write_str(&self.message)
     }
 }
 
@@ -80,12 +75,11 @@ pub(crate) struct Payload<T>(pub(crate) Result<T, DecodeError>);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Payload<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Payload(
-            serde_path_to_error::deserialize(deserializer).map_err(|error| DecodeError {
-                path: error.path().to_string(),
-                message: error.into_inner().to_string(),
-            }),
-        ))
+        Ok(Payload(T::deserialize(deserializer).map_err(|error| {
+            DecodeError {
+                message: error.to_string(),
+            }
+        })))
     }
 }
 
@@ -97,7 +91,6 @@ impl<T: DeserializeOwned> Payload<T> {
             Ok(payload) => payload,
             // `Payload::deserialize` itself never fails; keep the error anyway rather than panic.
             Err(error) => Payload(Err(DecodeError {
-                path: ".".to_owned(),
                 message: error.to_string(),
             })),
         }
@@ -130,12 +123,11 @@ mod tests {
     }
 
     #[test]
-    fn payload_names_the_path_of_what_is_missing() {
+    fn payload_names_what_is_missing() {
         let Payload(result) = Payload::<Outer>::from_slice(br#"{"inner": {}}"#);
         let error = result.unwrap_err();
-        assert_eq!(error.path(), "inner");
         assert!(error.message().starts_with("missing field `id`"), "{error}");
-        assert!(error.to_string().ends_with("(at `inner`)"), "{error}");
+        assert!(error.to_string().contains("line 1 column"), "{error}");
     }
 
     #[test]

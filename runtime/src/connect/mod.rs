@@ -353,11 +353,6 @@ mod tests {
             "{}",
             error.error_message
         );
-        assert!(
-            error.error_message.contains("Details.ContactData"),
-            "{}",
-            error.error_message
-        );
     }
 
     #[tokio::test]
