@@ -20,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+pub mod apigw;
 pub mod connect;
 mod contract;
 mod local;
@@ -83,6 +84,50 @@ pub use run::{Handler, Init};
 pub use lambda_contract_macros::connect_handler;
 
 pub use connect::ConnectResponse;
+/// Turns an async function into an API Gateway (REST payload 1.0, HTTP API payload 2.0,
+/// function URL) or ALB proxy-integration Lambda: generates the binary's `main` and the glue
+/// that answers every request with a well-formed envelope whose status tells the truth.
+///
+/// ```no_run
+/// use lambda_contract::apigw::{ApiError, Json, Path, StatusCode};
+/// use lambda_contract::apigw_proxy;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Deserialize)]
+/// struct UserPath { id: u32 }
+///
+/// #[derive(Serialize)]
+/// struct User { id: u32, name: String }
+///
+/// #[apigw_proxy]
+/// async fn get_user(Path(path): Path<UserPath>) -> Result<(StatusCode, Json<User>), ApiError> {
+///     if path.id != 7 {
+///         return Err(ApiError::not_found(format!("no user {}", path.id)));
+///     }
+///     Ok((StatusCode::OK, Json(User { id: 7, name: "Ada".into() })))
+/// }
+/// ```
+///
+/// # Parameters
+/// Extractors, in axum's manner and in any order: `Path<T>`, `Query<T>`,
+/// `lambda_contract::Context`, `&S` (the state `init` returns), and, last, at most one
+/// parameter that consumes the request: `Json<T>` or [`apigw::Request`] itself. A request an
+/// extractor rejects never reaches the handler: malformed JSON is a 400, JSON of the wrong
+/// shape a 422, a missing or non-JSON content type a 415, a query that does not deserialize a
+/// 400, a path parameter the route does not provide a 500.
+///
+/// # Return type
+/// A response ([`apigw::IntoResponse`]: `Json<T>`, `(StatusCode, R)`, `StatusCode`, `String`,
+/// `&'static str`, `()`, [`apigw::Binary`], [`apigw::Response`]), or `Result<R, E>` where `E`
+/// is [`apigw::ApiError`] or any `std::error::Error` (a 500 whose text is logged, never sent).
+///
+/// # Arguments
+/// - `init = path`: an `async fn() -> Result<S, E>` run once before the first invocation.
+///
+/// # Generated items
+/// As for [`connect_handler`]: the function unchanged, `main`, and `<name>_lambda()`.
+pub use lambda_contract_macros::apigw_proxy;
+
 /// Derives [`ConnectResponse`](trait@ConnectResponse): the struct becomes a response Amazon
 /// Connect can take.
 ///
@@ -139,6 +184,7 @@ pub(crate) fn short_type_name<T: ?Sized>() -> &'static str {
 /// What the macros' expansions refer to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::apigw::glue as apigw;
     pub use crate::connect::glue as connect;
     pub use crate::run::{main, no_init, Lambda};
     pub use lambda_runtime::Context;
