@@ -44,6 +44,8 @@ mod envelope;
 mod error;
 mod event;
 mod extract;
+#[cfg(test)]
+mod properties;
 mod request;
 mod response;
 
