@@ -40,6 +40,12 @@ pub trait Contract {
 
     /// Tells the caller that the handler was abandoned at its deadline.
     fn timed_out(&self, limit: Duration, meta: &Self::Meta, context: &Context) -> Reply;
+
+    /// A process-level command this caller answers in local mode instead of an invocation
+    /// (`--openapi`, say), given the first argument; `None` when the argument is an event.
+    fn local_command(&self, _argument: &str) -> Option<std::process::ExitCode> {
+        None
+    }
 }
 
 /// Why a payload did not decode into a caller's event type: serde's message, which names

@@ -135,6 +135,10 @@ where
         self.state().await.map(|_| ())
     }
 
+    fn local_command(&self, argument: &str) -> Option<ExitCode> {
+        self.contract.local_command(argument)
+    }
+
     async fn call(
         &self,
         payload: Result<C::Event, crate::contract::DecodeError>,
