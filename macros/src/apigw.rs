@@ -2,7 +2,7 @@
 //! extract each parameter in axum's manner and answer with an honest proxy envelope.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::args;
@@ -35,12 +35,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream {
-    let item = &handler.item;
-    let name = &item.sig.ident;
-    let vis = &item.vis;
-    let glue_fn = format_ident!("{}_lambda", name);
+    let name = &handler.item.sig.ident;
     let name_text = name.to_string();
-    let private = quote!(::lambda_contract::__private);
 
     let request = handler::local("request");
     let state = handler::local("state");
@@ -90,44 +86,26 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
             quote!(#arg)
         }
     });
-    let init = match init {
-        Some(path) => quote!(#path),
-        None => quote!(#private::no_init),
-    };
+    let init = handler::init_path(init);
     let outcome = handler.outcome("apigw", "respond", &future, &value, &error);
-    let doc = format!(
-        "The `#[apigw_proxy]` glue around [`{name_text}`]: what `main` serves, and what \
-         `lambda_contract::testing::invoke` runs in-process."
-    );
-
-    quote! {
-        #item
-
-        #[doc = #doc]
-        #[allow(dead_code)]
-        #vis fn #glue_fn() -> impl ::lambda_contract::Handler {
-            #private::apigw::lambda(#name_text, #init, |#request, #state, #context| {
-                let _ = (&#request, &#state, &#context);
-                // Extraction is synchronous, so the returned future does not borrow the context.
-                #[allow(unused_labels)]
-                let #extracted: ::core::result::Result<_, ::lambda_contract::apigw::ApiError> = 'extract: {
-                    #(#extractions)*
-                    ::core::result::Result::Ok((#(#names,)*))
+    let lambda = quote! {
+        ::lambda_contract::__private::apigw::lambda(#name_text, #init, |#request, #state, #context| {
+            let _ = (&#request, &#state, &#context);
+            // Extraction is synchronous, so the returned future does not borrow the context.
+            #[allow(unused_labels)]
+            let #extracted: ::core::result::Result<_, ::lambda_contract::apigw::ApiError> = 'extract: {
+                #(#extractions)*
+                ::core::result::Result::Ok((#(#names,)*))
+            };
+            async move {
+                let (#(#names,)*) = match #extracted {
+                    ::core::result::Result::Ok(#extracted) => #extracted,
+                    ::core::result::Result::Err(#error) => return ::core::result::Result::Err(#error),
                 };
-                async move {
-                    let (#(#names,)*) = match #extracted {
-                        ::core::result::Result::Ok(#extracted) => #extracted,
-                        ::core::result::Result::Err(#error) => return ::core::result::Result::Err(#error),
-                    };
-                    let #future = #name(#(#call_args),*);
-                    #outcome
-                }
-            })
-        }
-
-        #[allow(dead_code)]
-        fn main() -> ::std::process::ExitCode {
-            #private::main(#glue_fn())
-        }
-    }
+                let #future = #name(#(#call_args),*);
+                #outcome
+            }
+        })
+    };
+    handler::emit(handler, "apigw_proxy", lambda)
 }

@@ -1,7 +1,7 @@
 //! `#[connect_handler]`: validate the handler, then generate `main` and `<name>_lambda()`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::args;
@@ -57,13 +57,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 fn generate(handler: &handler::Handler, init: Option<syn::Path>, timeout_ms: u64) -> TokenStream {
-    let item = &handler.item;
-    let name = &item.sig.ident;
-    let vis = &item.vis;
-    let glue_fn = format_ident!("{}_lambda", name);
+    let name = &handler.item.sig.ident;
     let name_text = name.to_string();
-    let private = quote!(::lambda_contract::__private);
-
     let event = handler::local("event");
     let state = handler::local("state");
     let context = handler::local("context");
@@ -86,32 +81,14 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>, timeout_ms: u64
             quote_spanned!(ty.span()=> ::lambda_contract::__private::connect::context::<#ty>(#context))
         }
     });
-    let init = match init {
-        Some(path) => quote!(#path),
-        None => quote!(#private::no_init),
-    };
+    let init = handler::init_path(init);
     let outcome = handler.outcome("connect", "outcome", &future, &value, &error);
-    let doc = format!(
-        "The `#[connect_handler]` glue around [`{name_text}`]: what `main` serves, and what \
-         `lambda_contract::testing::invoke` runs in-process."
-    );
-
-    quote! {
-        #item
-
-        #[doc = #doc]
-        #[allow(dead_code)]
-        #vis fn #glue_fn() -> impl ::lambda_contract::Handler {
-            #private::connect::lambda(#name_text, #init, #timeout_ms, |#event, #state, #context| {
-                let _ = (&#state, &#context);
-                let #future = #name(#(#call_args),*);
-                async move { #outcome }
-            })
-        }
-
-        #[allow(dead_code)]
-        fn main() -> ::std::process::ExitCode {
-            #private::main(#glue_fn())
-        }
-    }
+    let lambda = quote! {
+        ::lambda_contract::__private::connect::lambda(#name_text, #init, #timeout_ms, |#event, #state, #context| {
+            let _ = (&#state, &#context);
+            let #future = #name(#(#call_args),*);
+            async move { #outcome }
+        })
+    };
+    handler::emit(handler, "connect_handler", lambda)
 }

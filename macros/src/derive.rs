@@ -25,21 +25,14 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
     let json = connect_json(input, &mut errors);
     let rename_all = serde_rename_all(&input.attrs);
     let fields = match &input.data {
-        Data::Struct(data) => match &data.fields {
-            Fields::Named(named) => named
-                .named
-                .iter()
-                .filter_map(|field| read_field(field, rename_all.as_deref(), &mut errors))
-                .collect(),
-            _ => {
-                errors.spanned(
-                    &input.ident,
-                    "`#[derive(ConnectResponse)]` needs a struct with named fields: Amazon Connect reads the \
-                     response as an object of named values",
-                );
-                Vec::new()
-            }
-        },
+        Data::Struct(syn::DataStruct {
+            fields: Fields::Named(named),
+            ..
+        }) => named
+            .named
+            .iter()
+            .filter_map(|field| read_field(field, rename_all.as_deref(), &mut errors))
+            .collect(),
         _ => {
             errors.spanned(
                 &input.ident,

@@ -117,6 +117,41 @@ pub(crate) fn fallback(item: TokenStream, errors: &crate::ctxt::Errors) -> Token
     }
 }
 
+/// The `init` argument, or the runtime's `no_init`.
+pub(crate) fn init_path(init: Option<syn::Path>) -> TokenStream {
+    match init {
+        Some(path) => quote!(#path),
+        None => quote!(::lambda_contract::__private::no_init),
+    }
+}
+
+/// Everything a handler attribute emits: the user's function unchanged, `<name>_lambda()`
+/// returning the glue that `lambda` (an expression) assembles, and `main` serving it.
+pub(crate) fn emit(handler: &Handler, attribute: &str, lambda: TokenStream) -> TokenStream {
+    let item = &handler.item;
+    let name = &item.sig.ident;
+    let vis = &item.vis;
+    let glue_fn = quote::format_ident!("{}_lambda", name);
+    let doc = format!(
+        "The `#[{attribute}]` glue around [`{name}`]: what `main` serves, and what \
+         `lambda_contract::testing::invoke` runs in-process."
+    );
+    quote! {
+        #item
+
+        #[doc = #doc]
+        #[allow(dead_code)]
+        #vis fn #glue_fn() -> impl ::lambda_contract::Handler {
+            #lambda
+        }
+
+        #[allow(dead_code)]
+        fn main() -> ::std::process::ExitCode {
+            ::lambda_contract::__private::main(#glue_fn())
+        }
+    }
+}
+
 /// How a handler's parameters are laid out.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Style {
