@@ -175,9 +175,44 @@ where
 
 fn init_failed(name: &str, error: &(dyn std::error::Error + Send + Sync + 'static)) -> Diagnostic {
     tracing::error!(handler = name, error = %error, source_chain = crate::error_sources(error), "init failed");
+    init_diagnostic(name, error)
+}
+
+fn init_diagnostic(
+    name: &str,
+    error: &(dyn std::error::Error + Send + Sync + 'static),
+) -> Diagnostic {
     Diagnostic {
         error_type: "InitFailed".to_owned(),
         error_message: format!("init of `{name}` failed: {error}"),
+    }
+}
+
+/// Tells the Runtime API why init failed (`/runtime/init/error`), so Lambda reports the
+/// cause rather than only an exited runtime. Best effort: the process exits either way.
+async fn report_init_error(diagnostic: &Diagnostic) {
+    use lambda_runtime_api_client::{body::Body, build_request, PooledClient};
+
+    let request = serde_json::to_vec(diagnostic)
+        .map_err(Error::from)
+        .and_then(|body| {
+            build_request()
+                .method(http::Method::POST)
+                .uri("/2018-06-01/runtime/init/error")
+                .header("lambda-runtime-function-error-type", "Runtime.InitError")
+                .body(Body::from(body))
+                .map_err(Error::from)
+        });
+    let result = match request {
+        Ok(request) => PooledClient::builder()
+            .build()
+            .call(request)
+            .await
+            .map(|_| ()),
+        Err(error) => Err(error),
+    };
+    if let Err(error) = result {
+        tracing::error!(error = %error, "could not report the init error to the Runtime API");
     }
 }
 
@@ -273,6 +308,7 @@ where
 async fn serve<H: Handler>(handler: H) -> ExitCode {
     if let Err(error) = handler.init().await {
         tracing::error!(handler = handler.name(), error = %error, source_chain = crate::error_sources(&*error), "init failed; exiting");
+        report_init_error(&init_diagnostic(handler.name(), &*error)).await;
         return ExitCode::FAILURE;
     }
     let handler: &'static H = Box::leak(Box::new(handler));

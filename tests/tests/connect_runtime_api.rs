@@ -521,4 +521,13 @@ fn a_failing_init_exits_non_zero_before_polling_for_events() {
     );
     assert_eq!(api.next_requests(), 0, "no event was polled\n{output}");
     assert!(api.posted().is_empty(), "{:?}", api.posted());
+    // Lambda is told why, so the init failure it reports names the cause, not only an exit.
+    let init_errors = api.snapshot(|state| state.init_errors.clone());
+    assert_eq!(init_errors.len(), 1, "{init_errors:?}\n{output}");
+    let diagnostic: serde_json::Value = serde_json::from_str(&init_errors[0]).unwrap();
+    assert_eq!(diagnostic["errorType"], "InitFailed");
+    assert_eq!(
+        diagnostic["errorMessage"],
+        "init of `never_called` failed: failing_init: the customer table is not configured"
+    );
 }
