@@ -3,15 +3,10 @@
 //! event from a file argument or stdin, exactly what Lambda would receive on stdout, the exit
 //! status 0 (response), 1 (invocation error) or 2 (bad input), logs on stderr.
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
-use std::thread;
-use std::time::{Duration, Instant};
 
-/// How long one local run may take before the test gives up on it (it takes milliseconds).
-const RUN_LIMIT: Duration = Duration::from_secs(30);
+use lambda_contract_tests::{build_binary, workspace_root, Run};
 
 const FOUND: &str = r#"{"found":"true","accountId":"A-1001","tier":"gold","balanceCents":"125000","vip":"true","nickname":"Ada"}
 "#;
@@ -21,12 +16,6 @@ const CHAT: &str = r#"{"found":"true","accountId":"A-1002","tier":"silver","bala
 const MISSING_PARAMETER: &str = r#"{"errorType":"MissingParameter","errorMessage":"missing parameter `phone`: the flow block's function input parameters do not include it"}
 "#;
 
-fn workspace_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests package is inside the workspace")
-}
-
 fn starter_dir() -> PathBuf {
     workspace_root().join("examples/connect-customer-lookup")
 }
@@ -35,120 +24,14 @@ fn event_file(name: &str) -> PathBuf {
     starter_dir().join("events").join(name)
 }
 
-/// The starter binary, built once per test process with the cargo running these tests (same
-/// target directory: `CARGO_TARGET_DIR` and cargo's config are honoured, and cargo itself says
-/// where the executable is).
+/// The starter binary, built once per test process.
 fn starter_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| build_binary("connect-customer-lookup", "connect-customer-lookup"))
 }
 
-fn build_binary(package: &str, bin: &str) -> PathBuf {
-    let output = Command::new(env!("CARGO"))
-        .current_dir(workspace_root())
-        .args([
-            "build",
-            "--quiet",
-            "--message-format=json-render-diagnostics",
-        ])
-        .args(["--package", package, "--bin", bin])
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("cannot run cargo");
-    assert!(
-        output.status.success(),
-        "`cargo build -p {package}` failed: {}",
-        output.status
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|message| {
-            message["reason"] == "compiler-artifact" && message["target"]["name"] == bin
-        })
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .unwrap_or_else(|| panic!("cargo reported no executable for `{bin}`"))
-}
-
-/// What one process run left behind.
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn describe(&self) -> String {
-        format!(
-            "exit status: {}\n--- stdout ---\n{}--- stderr ---\n{}",
-            self.status, self.stdout, self.stderr
-        )
-    }
-
-    fn assert_exit(&self, code: i32) {
-        assert_eq!(self.status.code(), Some(code), "{}", self.describe());
-    }
-}
-
-/// Runs `binary` in local mode: a clean environment (so `AWS_LAMBDA_RUNTIME_API` is unset and
-/// no log setting leaks in) plus `env`, the starter's folder as working directory, `stdin` fed
-/// and then closed (or no stdin at all).
 fn run_local(binary: &Path, arguments: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(binary)
-        .args(arguments)
-        .current_dir(starter_dir())
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
-
-    let writer = child.stdin.take().map(|mut pipe| {
-        let bytes = stdin.unwrap_or_default().to_vec();
-        // Dropping the pipe at the end of the thread closes the child's stdin.
-        thread::spawn(move || pipe.write_all(&bytes))
-    });
-    let stdout = read_in_background(child.stdout.take().expect("stdout is piped"));
-    let stderr = read_in_background(child.stderr.take().expect("stderr is piped"));
-
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("cannot wait for the child") {
-            break status;
-        }
-        if started.elapsed() > RUN_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{} {arguments:?} did not exit within {RUN_LIMIT:?}",
-                binary.display()
-            );
-        }
-        thread::sleep(Duration::from_millis(5));
-    };
-    if let Some(writer) = writer {
-        // The child may exit without reading everything (a broken pipe is fine then).
-        let _ = writer.join().expect("the stdin writer panicked");
-    }
-    Run {
-        status,
-        stdout: stdout.join().expect("the stdout reader panicked"),
-        stderr: stderr.join().expect("the stderr reader panicked"),
-    }
-}
-
-fn read_in_background(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8(bytes).expect("the output is UTF-8")
-    })
+    lambda_contract_tests::run_local(binary, &starter_dir(), arguments, env, stdin)
 }
 
 fn run_starter(arguments: &[&str], stdin: Option<&[u8]>) -> Run {

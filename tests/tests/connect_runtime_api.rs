@@ -19,17 +19,12 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
+use lambda_contract_tests::{build_binary, workspace_root};
 use tokio::net::TcpListener;
 
 /// The longest a test waits for the child (it takes well under a second); only to never hang.
 const WAIT_LIMIT: Duration = Duration::from_secs(30);
 const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:111122223333:function:customer-lookup";
-
-fn workspace_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests package is inside the workspace")
-}
 
 fn read_event(name: &str) -> Vec<u8> {
     let path = workspace_root()
@@ -38,38 +33,10 @@ fn read_event(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
-/// The starter binary, built once per test process with the cargo running these tests (same
-/// target directory: `CARGO_TARGET_DIR` and cargo's config are honoured, and cargo itself says
-/// where the executable is).
+/// The starter binary, built once per test process.
 fn starter_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let bin = "connect-customer-lookup";
-        let output = Command::new(env!("CARGO"))
-            .current_dir(workspace_root())
-            .args([
-                "build",
-                "--quiet",
-                "--message-format=json-render-diagnostics",
-            ])
-            .args(["--package", bin, "--bin", bin])
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cannot run cargo");
-        assert!(
-            output.status.success(),
-            "`cargo build -p {bin}` failed: {}",
-            output.status
-        );
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|message| {
-                message["reason"] == "compiler-artifact" && message["target"]["name"] == bin
-            })
-            .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-            .unwrap_or_else(|| panic!("cargo reported no executable for `{bin}`"))
-    })
+    BINARY.get_or_init(|| build_binary("connect-customer-lookup", "connect-customer-lookup"))
 }
 
 // ------------------------------------------------------------------------------------------
