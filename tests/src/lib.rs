@@ -3,6 +3,9 @@
 //! This library holds what the integration tests share: building a workspace binary once and
 //! running a generated binary in local mode as a user would.
 
+pub mod runtime_api;
+pub mod soak;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -23,6 +26,11 @@ pub fn workspace_root() -> &'static Path {
 /// directory: `CARGO_TARGET_DIR` and cargo's config are honoured, and cargo itself says where
 /// the executable is) and returns its path.
 pub fn build_binary(package: &str, bin: &str) -> PathBuf {
+    build_binary_with(package, bin, &[])
+}
+
+/// [`build_binary`] with more `cargo build` arguments (`--release`).
+pub fn build_binary_with(package: &str, bin: &str, extra: &[&str]) -> PathBuf {
     let output = Command::new(env!("CARGO"))
         .current_dir(workspace_root())
         .args([
@@ -31,6 +39,7 @@ pub fn build_binary(package: &str, bin: &str) -> PathBuf {
             "--message-format=json-render-diagnostics",
         ])
         .args(["--package", package, "--bin", bin])
+        .args(extra)
         .stderr(Stdio::inherit())
         .output()
         .expect("cannot run cargo");
@@ -47,6 +56,46 @@ pub fn build_binary(package: &str, bin: &str) -> PathBuf {
         })
         .find_map(|message| message["executable"].as_str().map(PathBuf::from))
         .unwrap_or_else(|| panic!("cargo reported no executable for `{bin}`"))
+}
+
+/// How many invocation errors `n` invocations must give.
+pub type ExpectedErrors = fn(usize) -> usize;
+
+/// A starter's sample events, for long runs, and how many invocation errors a run of `n`
+/// invocations cycling through them must give (the Connect starter's missing-parameter event
+/// is one, by design; every API Gateway outcome is an envelope, never an invocation error).
+pub fn starter_events(starter: &str) -> (Vec<Vec<u8>>, ExpectedErrors) {
+    let dir = workspace_root()
+        .join("examples")
+        .join(starter)
+        .join("events");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
+        .collect();
+    names.sort();
+    let events = names
+        .iter()
+        .map(|path| {
+            std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+        })
+        .collect::<Vec<_>>();
+    if starter == "connect-customer-lookup" {
+        // The events sorted: chat, found, missing-parameter, not-found: every fourth (index 2)
+        // is an invocation error.
+        assert_eq!(
+            names.len(),
+            4,
+            "the Connect starter's events changed: update starter_events"
+        );
+        (events, |n| n / 4 + usize::from(n % 4 > 2))
+    } else {
+        (events, |_| 0)
+    }
 }
 
 /// What one process run left behind.
