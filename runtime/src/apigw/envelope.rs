@@ -60,6 +60,16 @@ pub(crate) fn reply(handler: &str, response: Response, meta: &Meta, context: &Co
 /// a ready response logged.
 fn settle(handler: &str, response: Response, meta: &Meta, context: &Context) -> Parts {
     let mut parts = match response.0 {
+        Inner::Ready(parts) if !(200..=599).contains(&parts.status.as_u16()) => {
+            // `http::StatusCode` takes 100 to 999, but no client takes a 1xx or a 6xx-9xx as
+            // the final answer (API Gateway answers a 502): our mistake, so a 500.
+            let error = ApiError::internal(format!(
+                "the handler answered status {}, which is not a final HTTP status (200 to 599)",
+                parts.status.as_u16()
+            ))
+            .named("InvalidStatus");
+            failure(handler, &error, meta, context)
+        }
         Inner::Ready(parts) => parts,
         Inner::Failed(error) => failure(handler, &error, meta, context),
     };
@@ -483,5 +493,25 @@ mod tests {
             .as_object()
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn a_status_no_client_takes_as_final_is_a_500() {
+        for code in [100, 101, 199, 600, 715, 999] {
+            let status = StatusCode::from_u16(code).unwrap();
+            let out = encode((status, "body"), PayloadFormat::V2, false);
+            assert_eq!(out["statusCode"], 500, "{code}: {out}");
+            assert!(
+                !out["body"].as_str().unwrap().contains(&code.to_string()),
+                "{code}: {out}"
+            );
+        }
+        for code in [200, 302, 599] {
+            let status = StatusCode::from_u16(code).unwrap();
+            assert_eq!(
+                encode((status, "body"), PayloadFormat::V2, false)["statusCode"],
+                code
+            );
+        }
     }
 }
