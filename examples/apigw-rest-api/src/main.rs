@@ -101,7 +101,16 @@ async fn connect() -> Result<Users, Unavailable> {
 
 #[apigw_proxy(init = connect)]
 async fn users(request: Request, users: &Users) -> Result<Response, ApiError> {
-    let id = request.path_param("id").map(str::to_owned);
+    // A route `/users/{id}` gives `id`; a function URL has no routes, so read it off the path.
+    let id = request
+        .path_param("id")
+        .or_else(|| {
+            request
+                .path()
+                .strip_prefix("/users/")
+                .filter(|id| !id.is_empty() && !id.contains('/'))
+        })
+        .map(str::to_owned);
     match (request.method().clone(), id) {
         (Method::GET, Some(id)) => {
             let user = users
@@ -162,6 +171,18 @@ mod tests {
             "body": body,
             "isBase64Encoded": false
         })
+    }
+
+    #[tokio::test]
+    async fn behind_a_function_url_the_id_comes_from_the_path() {
+        let out = invoke(&users_lambda(), v2("GET", "/users/ada", None, None))
+            .await
+            .unwrap();
+        assert_eq!(out["statusCode"], 200, "{out}");
+        let out = invoke(&users_lambda(), v2("GET", "/users/ada/extra", None, None))
+            .await
+            .unwrap();
+        assert_eq!(out["statusCode"], 405, "{out}");
     }
 
     #[tokio::test]
