@@ -1,4 +1,4 @@
-//! Attribute arguments: `key = value` pairs from a fixed list of keys.
+//! Attribute arguments: `key = value` pairs and `key(item, ...)` lists from a fixed list of keys.
 
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
@@ -13,21 +13,41 @@ pub(crate) struct Arg {
     pub(crate) value: Expr,
 }
 
+/// One `key(item, ...)` argument.
+pub(crate) struct ListArg {
+    pub(crate) key: syn::Ident,
+    pub(crate) items: Vec<Expr>,
+}
+
 /// Parses `key = value, ...`, reporting unknown and repeated keys with the accepted ones.
 pub(crate) fn parse(tokens: TokenStream, accepted: &[&str], errors: &mut Errors) -> Vec<Arg> {
+    parse_with_lists(tokens, accepted, &[], errors).0
+}
+
+/// Parses `key = value` arguments (keys in `accepted`) and `key(item, ...)` arguments (`lists`:
+/// each key with an example of its use), reporting unknown and repeated keys with the accepted
+/// ones.
+pub(crate) fn parse_with_lists(
+    tokens: TokenStream,
+    accepted: &[&str],
+    lists: &[(&str, &str)],
+    errors: &mut Errors,
+) -> (Vec<Arg>, Vec<ListArg>) {
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(metas) => metas,
         Err(error) => {
             errors.push(error);
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
     };
-    let expected = accepted
+    let expected = lists
         .iter()
-        .map(|key| format!("`{key}`"))
+        .map(|(key, _)| format!("`{key}(..)`"))
+        .chain(accepted.iter().map(|key| format!("`{key}`")))
         .collect::<Vec<_>>()
         .join(", ");
     let mut args: Vec<Arg> = Vec::new();
+    let mut list_args: Vec<ListArg> = Vec::new();
     for meta in metas {
         let Some(key) = meta.path().get_ident().cloned() else {
             errors.spanned(
@@ -36,7 +56,29 @@ pub(crate) fn parse(tokens: TokenStream, accepted: &[&str], errors: &mut Errors)
             );
             continue;
         };
-        if !accepted.contains(&key.to_string().as_str()) {
+        let name = key.to_string();
+        if let Some((_, example)) = lists.iter().find(|(list, _)| *list == name) {
+            let Meta::List(list) = meta else {
+                errors.spanned(
+                    &meta,
+                    format!("`{key}` takes a list in parentheses, such as `{example}`"),
+                );
+                continue;
+            };
+            if list_args.iter().any(|arg| arg.key == key) {
+                errors.spanned(&key, format!("`{key}` is given twice"));
+                continue;
+            }
+            match list.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                Ok(items) => list_args.push(ListArg {
+                    key,
+                    items: items.into_iter().collect(),
+                }),
+                Err(error) => errors.push(error),
+            }
+            continue;
+        }
+        if !accepted.contains(&name.as_str()) {
             errors.spanned(
                 &key,
                 format!("unknown argument `{key}`; expected one of: {expected}"),
@@ -56,7 +98,7 @@ pub(crate) fn parse(tokens: TokenStream, accepted: &[&str], errors: &mut Errors)
             value: pair.value,
         });
     }
-    args
+    (args, list_args)
 }
 
 /// An integer literal argument within `range`.

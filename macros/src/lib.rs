@@ -8,6 +8,7 @@ mod apigw;
 mod args;
 mod connect;
 mod ctxt;
+mod custom;
 mod derive;
 mod handler;
 mod rules;
@@ -24,6 +25,12 @@ pub fn connect_handler(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn apigw_proxy(args: TokenStream, item: TokenStream) -> TokenStream {
     apigw::expand(args.into(), item.into()).into()
+}
+
+/// See `lambda_contract::apigw_custom`.
+#[proc_macro_attribute]
+pub fn apigw_custom(args: TokenStream, item: TokenStream) -> TokenStream {
+    custom::expand(args.into(), item.into()).into()
 }
 
 /// See `lambda_contract::ConnectResponse`.

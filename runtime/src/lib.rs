@@ -11,6 +11,9 @@
 //!
 //! - [`connect_handler`] and [`ConnectResponse`]: Amazon Connect's "Invoke AWS Lambda function"
 //!   block ([`connect`]).
+//! - [`apigw_proxy`]: API Gateway and ALB proxy integrations ([`apigw`]).
+//! - [`apigw_custom`]: API Gateway REST API custom (non-proxy) integrations, with the
+//!   integration responses generated from the code ([`apigw::custom`]).
 //! - [`testing`]: run a handler's whole glue in-process, JSON in and JSON out.
 //!
 //! Every generated binary also has a **local mode**: with `AWS_LAMBDA_RUNTIME_API` unset it
@@ -128,6 +131,76 @@ pub use connect::ConnectResponse;
 /// As for [`connect_handler`]: the function unchanged, `main`, and `<name>_lambda()`.
 pub use lambda_contract_macros::apigw_proxy;
 
+/// Turns an async function into an API Gateway REST API Lambda behind a *custom* (non-proxy)
+/// integration: generates the binary's `main`, the glue that marks every failure with its
+/// status, and `--openapi`, which prints the integration responses that map those markers, so
+/// the code is the one source of truth and no failure reaches the client as 200.
+///
+/// ```no_run
+/// use lambda_contract::apigw::ApiError;
+/// use lambda_contract::apigw_custom;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Deserialize)]
+/// struct GetUser { id: String }
+///
+/// #[derive(Serialize)]
+/// struct User { id: String, name: String }
+///
+/// #[apigw_custom(errors(404))]
+/// async fn get_user(input: GetUser) -> Result<User, ApiError> {
+///     if input.id != "ada" {
+///         return Err(ApiError::not_found(format!("no user {}", input.id)));
+///     }
+///     Ok(User { id: input.id, name: "Ada".into() })
+/// }
+/// ```
+///
+/// # What the glue does
+/// - The input is the JSON the integration's request mapping template produces, any
+///   `T: serde::Deserialize`. One that does not deserialize is a 400 (the client's input):
+///   400 is always mapped.
+/// - `Ok(value)` (`value: serde::Serialize`) is returned as plain JSON, which the default
+///   integration response passes to the client as 200.
+/// - `Err(ApiError)` with a declared status is an invocation error whose `errorMessage` is
+///   `[404] ` followed by the RFC 9457 problem the client receives (`{"type", "title",
+///   "status", "detail", "requestId"}`, `requestId` being Lambda's), and whose `errorType` is
+///   `Http404` ([`apigw::custom::error_type`]).
+/// - An undeclared status, an error that is not an `ApiError` (any `std::error::Error`,
+///   `lambda_contract::Error`), a panic, and an `Ok` value that cannot be serialized or is over
+///   6 MB are `[500]` with a generic problem; their text is logged once, with the request id.
+///   A handler still running at Lambda's deadline is `[504]`. (Headers set with
+///   [`apigw::ApiError::with_header`] are not sent: a custom integration's headers are fixed
+///   in its configuration.)
+///
+/// # `--openapi`
+/// In local mode, `<binary> --openapi [--path /users/{id}] [--method GET] [--function
+/// GetUserFunction]` prints an OpenAPI 3 document whose operation carries
+/// `x-amazon-apigateway-integration` (`type: aws`) with one integration response per mapped
+/// status: each declared status, 400, 500 (our `[500]`, Lambda's `Process exited before
+/// completing request` and any other text) and 504 (our `[504]` and Lambda's `Task timed out
+/// after N.NN seconds`, whatever its prefix). Every possible `errorMessage` matches exactly one
+/// selection pattern ([`apigw::custom::ErrorStatuses::selection_patterns`]); the response
+/// templates turn the message into an `application/problem+json` body without the marker
+/// (a generic one for 500 and 504, whose texts may be Lambda's own). The path defaults to `/`
+/// and the handler's name (`/get-user`), the method to POST; the integration `uri` is a
+/// CloudFormation `Fn::Sub` of the function's ARN (`${GetUserFunction.Arn}` by default),
+/// resolved when a SAM template includes the document with `AWS::Include`. See
+/// [`apigw::custom`] for the request template.
+///
+/// # Parameters
+/// The input comes first: `input: T`. It may be followed by, in either order, `&S` (the state
+/// `init` returns; requires `init = path`) and `lambda_contract::Context`.
+///
+/// # Arguments
+/// - `errors(404, 409, ..)`: the statuses the handler fails with, 400 to 599, each once. Only
+///   these (and 400, 500, 504) reach the client with their status.
+/// - `init = path`: an `async fn() -> Result<S, E>` run once before the first invocation.
+///
+/// # Generated items
+/// As for [`connect_handler`]: the function unchanged, `main`, and `<name>_lambda()`.
+pub use lambda_contract_macros::apigw_custom;
+
 /// Derives [`ConnectResponse`](trait@ConnectResponse): the struct becomes a response Amazon
 /// Connect can take.
 ///
@@ -184,6 +257,7 @@ pub(crate) fn short_type_name<T: ?Sized>() -> &'static str {
 /// What the macros' expansions refer to. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::apigw::custom::glue as apigw_custom;
     pub use crate::apigw::glue as apigw;
     pub use crate::connect::glue as connect;
     pub use crate::run::{main, no_init, Lambda};

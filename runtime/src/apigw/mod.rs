@@ -40,6 +40,7 @@
 //! assert_eq!(find(8).into_response().status(), StatusCode::NOT_FOUND);
 //! ```
 
+pub mod custom;
 mod envelope;
 mod error;
 mod event;

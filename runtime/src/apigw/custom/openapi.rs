@@ -1,0 +1,367 @@
+//! `<binary> --openapi`: the OpenAPI 3 document of the handler's operation, with the
+//! `x-amazon-apigateway-integration` that maps its failures, generated from the same
+//! [`ErrorStatuses`] the glue answers with. The flags and the document are described in the
+//! parent module's documentation.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde_json::{json, Map, Value};
+
+use super::{marker, ErrorStatuses, SelectionPattern};
+use crate::apigw::SERVER_ERROR_DETAIL;
+
+/// The first argument that asks for the document.
+pub(crate) const FLAG: &str = "--openapi";
+
+/// Exit status of a command line that cannot be followed.
+const EXIT_USAGE: u8 = 2;
+
+const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+const BODY_METHODS: [&str; 3] = ["POST", "PUT", "PATCH"];
+
+/// Prints the document for the command line `program --openapi arguments..`.
+pub(crate) fn command(
+    name: &str,
+    statuses: &ErrorStatuses,
+    program: Option<String>,
+    arguments: impl IntoIterator<Item = String>,
+) -> ExitCode {
+    let operation = match Operation::parse(name, arguments) {
+        Ok(operation) => operation,
+        Err(message) => {
+            let program = program
+                .as_deref()
+                .map(std::path::Path::new)
+                .and_then(std::path::Path::file_name)
+                .map_or_else(|| name.into(), |file| file.to_string_lossy());
+            eprintln!(
+                "{name}: {message}\nusage: {program} --openapi [--path /users/{{id}}] [--method GET] [--function {}]",
+                default_function(name)
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let text = match serde_json::to_string_pretty(&document(name, statuses, &operation)) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("{name}: the OpenAPI document could not be serialized: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{name}: cannot write the OpenAPI document: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Where the operation lives and what the integration calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Operation {
+    pub(crate) path: String,
+    /// Upper case, one of [`METHODS`].
+    pub(crate) method: String,
+    /// The function's logical id in the template.
+    pub(crate) function: String,
+}
+
+impl Operation {
+    /// The defaults for a handler, changed by the flags after `--openapi`.
+    pub(crate) fn parse(
+        name: &str,
+        arguments: impl IntoIterator<Item = String>,
+    ) -> Result<Self, String> {
+        let mut path = None;
+        let mut method = None;
+        let mut function = None;
+        let mut arguments = arguments.into_iter();
+        while let Some(argument) = arguments.next() {
+            let (flag, inline) = match argument.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => {
+                    (flag.to_owned(), Some(value.to_owned()))
+                }
+                _ => (argument.clone(), None),
+            };
+            let slot = match flag.as_str() {
+                "--path" => &mut path,
+                "--method" => &mut method,
+                "--function" => &mut function,
+                _ if flag.starts_with('-') => {
+                    return Err(format!(
+                        "unknown flag `{flag}` after `--openapi`; expected `--path`, `--method` or `--function`"
+                    ))
+                }
+                _ => return Err(format!("unexpected argument `{argument}` after `--openapi`")),
+            };
+            if slot.is_some() {
+                return Err(format!("`{flag}` is given twice"));
+            }
+            let value = match inline.or_else(|| arguments.next()) {
+                Some(value) => value,
+                None => return Err(format!("`{flag}` needs a value")),
+            };
+            *slot = Some(value);
+        }
+        let path = match path {
+            Some(path) => check_path(path)?,
+            None => default_path(name),
+        };
+        let method = match method {
+            Some(method) => check_method(&method)?,
+            None => "POST".to_owned(),
+        };
+        let function = match function {
+            Some(function) => check_function(function)?,
+            None => default_function(name),
+        };
+        Ok(Operation {
+            path,
+            method,
+            function,
+        })
+    }
+
+    /// The `{name}` segments of the path.
+    fn path_parameters(&self) -> Vec<&str> {
+        self.path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+            .collect()
+    }
+
+    fn takes_body(&self) -> bool {
+        BODY_METHODS.contains(&self.method.as_str())
+    }
+}
+
+fn handler_name(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+fn default_path(name: &str) -> String {
+    format!("/{}", handler_name(name).replace('_', "-"))
+}
+
+fn default_function(name: &str) -> String {
+    let mut pascal = String::new();
+    for word in handler_name(name).split('_') {
+        let mut chars = word.chars().filter(char::is_ascii_alphanumeric);
+        if let Some(first) = chars.next() {
+            pascal.push(first.to_ascii_uppercase());
+            pascal.extend(chars);
+        }
+    }
+    if pascal.is_empty() || pascal.starts_with(|c: char| c.is_ascii_digit()) {
+        pascal.insert_str(0, "Handler");
+    }
+    pascal.push_str("Function");
+    pascal
+}
+
+fn check_path(path: String) -> Result<String, String> {
+    let bad = |why: &str| Err(format!("`--path {path}`: {why}, such as `/users/{{id}}`"));
+    if !path.starts_with('/') {
+        return bad("a path begins with `/`");
+    }
+    if path == "/" {
+        return Ok(path);
+    }
+    for segment in path[1..].split('/') {
+        if segment.is_empty() {
+            return bad("a path has no empty segment");
+        }
+        if let Some(parameter) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let valid = !parameter.is_empty()
+                && parameter
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+            if !valid {
+                return bad("a path parameter is `{name}`, its name letters, digits, `.`, `_` or `-` (no greedy `{proxy+}`)");
+            }
+        } else if segment.contains(['{', '}']) || segment.chars().any(char::is_control) {
+            return bad("a path parameter is a whole segment");
+        }
+    }
+    Ok(path)
+}
+
+fn check_method(method: &str) -> Result<String, String> {
+    let upper = method.to_ascii_uppercase();
+    if METHODS.contains(&upper.as_str()) {
+        Ok(upper)
+    } else {
+        Err(format!(
+            "`--method {method}` is not one of {}",
+            METHODS.join(", ")
+        ))
+    }
+}
+
+fn check_function(function: String) -> Result<String, String> {
+    let valid = function.starts_with(|c: char| c.is_ascii_alphabetic())
+        && function.chars().all(|c| c.is_ascii_alphanumeric());
+    if valid {
+        Ok(function)
+    } else {
+        Err(format!(
+            "`--function {function}` is not a CloudFormation logical id (letters and digits, such as `GetUserFunction`)"
+        ))
+    }
+}
+
+/// The whole document.
+pub(crate) fn document(name: &str, statuses: &ErrorStatuses, operation: &Operation) -> Value {
+    let name = handler_name(name);
+    let patterns = statuses.selection_patterns();
+
+    let mut method_responses = Map::new();
+    method_responses.insert(
+        "200".to_owned(),
+        json!({
+            "description": "The handler's `Ok` value, as JSON.",
+            "content": { "application/json": {} }
+        }),
+    );
+    let mut integration_responses = Map::new();
+    integration_responses.insert("default".to_owned(), json!({ "statusCode": "200" }));
+    for SelectionPattern { status, pattern } in &patterns {
+        method_responses.insert(status.to_string(), problem_response(*status));
+        integration_responses.insert(pattern.clone(), integration_response(*status));
+    }
+
+    let mut operation_object = Map::new();
+    operation_object.insert("operationId".to_owned(), json!(name));
+    let parameters: Vec<Value> = operation
+        .path_parameters()
+        .into_iter()
+        .map(|parameter| {
+            json!({ "name": parameter, "in": "path", "required": true, "schema": { "type": "string" } })
+        })
+        .collect();
+    if !parameters.is_empty() {
+        operation_object.insert("parameters".to_owned(), Value::Array(parameters));
+    }
+    operation_object.insert("responses".to_owned(), Value::Object(method_responses));
+    operation_object.insert(
+        "x-amazon-apigateway-integration".to_owned(),
+        json!({
+            "type": "aws",
+            "httpMethod": "POST",
+            "uri": {
+                "Fn::Sub": format!(
+                    "arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{}.Arn}}/invocations",
+                    operation.function
+                )
+            },
+            "passthroughBehavior": "never",
+            "requestTemplates": { "application/json": request_template(operation) },
+            "responses": Value::Object(integration_responses),
+        }),
+    );
+
+    json!({
+        "openapi": "3.0.1",
+        "info": {
+            "title": name,
+            "version": "1.0",
+            "description": format!(
+                "Generated from the `#[apigw_custom]` attribute of `{name}` by its binary's `--openapi`: \
+                 regenerate it rather than edit it. The function's errors begin with a `[NNN]` status \
+                 marker; every possible errorMessage matches exactly one selection pattern."
+            ),
+        },
+        "paths": {
+            operation.path.as_str(): {
+                operation.method.to_ascii_lowercase(): Value::Object(operation_object)
+            }
+        },
+        "components": {
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "description": "An RFC 9457 problem.",
+                    "required": ["type", "title", "status", "detail", "requestId"],
+                    "properties": {
+                        "type": { "type": "string" },
+                        "title": { "type": "string" },
+                        "status": { "type": "integer" },
+                        "detail": { "type": "string" },
+                        "requestId": { "type": "string" }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// The method response for a failure: a problem, with the content type the integration sets.
+fn problem_response(status: u16) -> Value {
+    json!({
+        "description": reason(status),
+        "headers": { "Content-Type": { "schema": { "type": "string" } } },
+        "content": {
+            "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } }
+        }
+    })
+}
+
+/// The integration response for a failure.
+///
+/// A declared status passes the problem the function wrote, less its marker (`[404] ` is six
+/// characters; `trim` takes the space). 500 and 504 also catch Lambda's own messages, which are
+/// internal: their body is a generic problem carrying API Gateway's request id.
+fn integration_response(status: u16) -> Value {
+    let template = if status == 500 || status == 504 {
+        // Spelled out to keep the members in the order of every other problem body.
+        format!(
+            r#"{{"type":"about:blank","title":{},"status":{status},"detail":{},"requestId":"$context.requestId"}}"#,
+            Value::from(reason(status)),
+            Value::from(SERVER_ERROR_DETAIL),
+        )
+    } else {
+        format!(
+            "$input.path('$.errorMessage').substring({}).trim()",
+            marker(status).len()
+        )
+    };
+    json!({
+        "statusCode": status.to_string(),
+        "responseParameters": {
+            "method.response.header.Content-Type": "'application/problem+json'"
+        },
+        "responseTemplates": { "application/json": template }
+    })
+}
+
+/// What the request mapping template gives the handler; see the module's documentation.
+fn request_template(operation: &Operation) -> String {
+    let parameters = operation.path_parameters();
+    if parameters.is_empty() {
+        return if operation.takes_body() {
+            "$input.json('$')".to_owned()
+        } else {
+            "{}".to_owned()
+        };
+    }
+    let mut members: Vec<String> = parameters
+        .iter()
+        .map(|parameter| {
+            format!("\"{parameter}\": \"$util.escapeJavaScript($input.params('{parameter}'))\"")
+        })
+        .collect();
+    if operation.takes_body() {
+        members.push("\"body\": $input.json('$')".to_owned());
+    }
+    format!("{{{}}}", members.join(", "))
+}
+
+fn reason(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .unwrap_or("Error")
+}

@@ -1,0 +1,4 @@
+use lambda_contract::apigw_custom;
+
+#[apigw_custom(errors(404))]
+async fn get_user(_input: serde_json::Value) {}
