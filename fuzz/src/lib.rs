@@ -104,6 +104,37 @@ pub fn expect_handler_panics() {
     }));
 }
 
+pub mod custom {
+    use lambda_contract::apigw::ApiError;
+    use lambda_contract::apigw_custom;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Deserialize)]
+    pub struct Input {
+        pub status: u16,
+        pub text: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct Output {
+        pub text: String,
+    }
+
+    /// Answers `status` 200 with the text, fails with any other status (declared or not),
+    /// with a std error (status 1), or panics (status 2).
+    #[apigw_custom(errors(404, 409, 503))]
+    pub async fn handle(input: Input) -> Result<Output, ApiError> {
+        match input.status {
+            200 => Ok(Output { text: input.text }),
+            1 => Err(std::io::Error::other(format!("{} {}", super::SECRET, input.text)).into()),
+            2 => panic!("{}", super::SECRET),
+            status => Err(lambda_contract::apigw::StatusCode::from_u16(status)
+                .map(|code| ApiError::new(code, format!("{} {}", super::SECRET, input.text)))
+                .unwrap_or_else(|_| ApiError::internal(super::SECRET))),
+        }
+    }
+}
+
 /// One runtime for every input.
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
