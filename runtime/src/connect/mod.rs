@@ -10,6 +10,8 @@
 //! See [`crate::connect_handler`] for the handler side.
 
 mod event;
+#[cfg(test)]
+mod properties;
 mod response;
 mod string_map;
 
