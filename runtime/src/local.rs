@@ -7,6 +7,7 @@
 //! - input that cannot be read or is not JSON: a message on stderr, exit status 2;
 //! - logs go to stderr.
 
+use std::future::Future;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -38,10 +39,15 @@ pub(crate) async fn run<H: Handler>(handler: &H, arguments: &[String]) -> ExitCo
     print_reply(&reply)
 }
 
-/// Invokes the glue on raw bytes exactly as the Lambda loop does.
-pub(crate) async fn invoke_bytes<H: Handler>(handler: &H, bytes: &[u8], context: Context) -> Reply {
+/// Invokes the glue on raw bytes exactly as the Lambda loop does. The bytes are decoded
+/// at once: the future holds the decoded event, not the bytes.
+pub(crate) fn invoke_bytes<'h, H: Handler>(
+    handler: &'h H,
+    bytes: &[u8],
+    context: Context,
+) -> impl Future<Output = Reply> + 'h {
     let Payload(payload) = Payload::<H::Event>::from_slice(bytes);
-    handler.call(payload, context).await
+    handler.call(payload, context)
 }
 
 /// The context of a local invocation: a fixed request id, no Lambda deadline.

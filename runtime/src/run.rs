@@ -7,6 +7,7 @@ use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use futures_util::future::Either;
 use futures_util::FutureExt;
 use lambda_runtime::{Context, Diagnostic, Error, LambdaEvent};
 use tokio::sync::OnceCell;
@@ -139,37 +140,54 @@ where
         self.contract.local_command(argument)
     }
 
-    async fn call(
+    fn call(
         &self,
         payload: Result<C::Event, crate::contract::DecodeError>,
         context: Context,
-    ) -> Reply {
+    ) -> impl Future<Output = Reply> {
+        // Decoding is synchronous: done before the future is built, which then holds the
+        // handler's input once (not the payload, or a decoded copy, beside it).
         let (input, meta) = match self.contract.decode(payload, &context) {
             Ok(decoded) => decoded,
-            Err(reply) => return reply,
+            Err(reply) => return Either::Left(std::future::ready(reply)),
         };
-        let state = match self.state().await {
-            Ok(state) => state,
-            Err(error) => return Err(init_failed(self.name, &*error)),
-        };
-        let limit = deadline(self.timeout, &context);
-        // The call itself is inside the future, so a panic before its first `.await` (in
-        // parameter extraction, say) is caught like one after.
-        let call = AssertUnwindSafe(async { (self.function)(input, state, &context).await })
-            .catch_unwind();
-        let outcome = match limit {
-            Some(limit) => match tokio::time::timeout(limit, call).await {
-                Ok(outcome) => outcome,
-                Err(_) => return self.contract.timed_out(limit, &meta, &context),
-            },
-            None => call.await,
-        };
-        match outcome {
-            Ok(output) => self.contract.encode(output, &meta, &context),
-            Err(panic) => self
-                .contract
-                .panicked(&panic_message(&*panic), &meta, &context),
-        }
+        Either::Right(async move {
+            let state = match self.state().await {
+                Ok(state) => state,
+                Err(error) => return Err(init_failed(self.name, &*error)),
+            };
+            let limit = deadline(self.timeout, &context);
+            // The function is called inside a panic capture too, so a panic before its first
+            // `.await` (in parameter extraction, say) is caught like one after. Calling it
+            // here, rather than from an async block, moves the input straight into the
+            // handler's future.
+            let function = &self.function;
+            let call = match std::panic::catch_unwind(AssertUnwindSafe(|| {
+                function(input, state, &context)
+            })) {
+                Ok(future) => AssertUnwindSafe(future).catch_unwind(),
+                Err(panic) => {
+                    return self
+                        .contract
+                        .panicked(&panic_message(&*panic), &meta, &context)
+                }
+            };
+            // Pinned in place: the timeout holds a reference, the handler's future is not moved.
+            let mut call = std::pin::pin!(call);
+            let outcome = match limit {
+                Some(limit) => match tokio::time::timeout(limit, call.as_mut()).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => return self.contract.timed_out(limit, &meta, &context),
+                },
+                None => call.await,
+            };
+            match outcome {
+                Ok(output) => self.contract.encode(output, &meta, &context),
+                Err(panic) => self
+                    .contract
+                    .panicked(&panic_message(&*panic), &meta, &context),
+            }
+        })
     }
 }
 
@@ -312,11 +330,12 @@ async fn serve<H: Handler>(handler: H) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let handler: &'static H = Box::leak(Box::new(handler));
-    let service =
-        lambda_runtime::service_fn(move |event: LambdaEvent<Payload<H::Event>>| async move {
-            let (Payload(payload), context) = event.into_parts();
-            handler.call(payload, context).await
-        });
+    // Not an `async move` block: the handler's own future is returned, so the event is not
+    // kept a second time beside it.
+    let service = lambda_runtime::service_fn(move |event: LambdaEvent<Payload<H::Event>>| {
+        let (Payload(payload), context) = event.into_parts();
+        handler.call(payload, context)
+    });
     match lambda_runtime::run(service).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -61,12 +61,15 @@ pub async fn invoke_with_context<H: Handler>(
 
 /// Invokes the glue with raw event bytes and returns the raw response, byte for byte as it
 /// would be posted to the Runtime API.
-pub async fn invoke_raw<H: Handler>(
-    handler: &H,
+///
+/// The bytes are decoded when it is called, as lambda_runtime decodes them before calling
+/// the handler: the future borrows the handler only.
+pub fn invoke_raw<'h, H: Handler>(
+    handler: &'h H,
     event: &[u8],
     context: Context,
-) -> Result<Box<serde_json::value::RawValue>, Diagnostic> {
-    invoke_bytes(handler, event, context).await
+) -> impl std::future::Future<Output = Result<Box<serde_json::value::RawValue>, Diagnostic>> + 'h {
+    invoke_bytes(handler, event, context)
 }
 
 /// A context for [`invoke_with_context`]: the given request id and a deadline

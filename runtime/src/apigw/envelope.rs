@@ -10,7 +10,9 @@ use serde::ser::{Serialize, Serializer};
 use super::error::ApiError;
 use super::request::{PayloadFormat, Request};
 use super::response::{Body, Inner, Parts, Response};
-use crate::contract::{raw_from_json, Reply};
+use serde_json::value::RawValue;
+
+use crate::contract::Reply;
 
 /// Lambda's synchronous response payload limit: a larger envelope becomes a logged 500.
 pub const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
@@ -43,17 +45,17 @@ impl Meta {
 pub(crate) fn reply(handler: &str, response: Response, meta: &Meta, context: &Context) -> Reply {
     let parts = settle(handler, response, meta, context);
     let json = serialize(&parts, meta);
-    if json.len() <= MAX_RESPONSE_BYTES {
-        return Ok(raw_from_json(json));
+    if json.get().len() <= MAX_RESPONSE_BYTES {
+        return Ok(json);
     }
     let error = ApiError::internal(format!(
         "the response is {} bytes serialized; Lambda's synchronous response limit is 6 MB \
          ({MAX_RESPONSE_BYTES} bytes)",
-        json.len()
+        json.get().len()
     ))
     .named("ResponseTooLarge");
     let parts = failure(handler, &error, meta, context);
-    Ok(raw_from_json(serialize(&parts, meta)))
+    Ok(serialize(&parts, meta))
 }
 
 /// The parts to send: a failure rendered as a problem (and logged), and what was wrong with
@@ -200,7 +202,8 @@ struct Envelope<'a> {
 /// - ALB: `statusDescription`, and `multiValueHeaders` if the request had them, else `headers`.
 ///
 /// `body` is always a string: `""` when there is none (a 204, say).
-fn serialize(parts: &Parts, meta: &Meta) -> String {
+/// The envelope as JSON. `to_raw_value` writes it once; the text is not parsed again.
+fn serialize(parts: &Parts, meta: &Meta) -> Box<RawValue> {
     let v2 = meta.format == PayloadFormat::V2;
     let cookies: &[String] = if v2 { &[] } else { &parts.cookies };
     let groups = group(&parts.headers, cookies);
@@ -235,9 +238,12 @@ fn serialize(parts: &Parts, meta: &Meta) -> String {
         body,
         is_base64_encoded,
     };
-    serde_json::to_string(&envelope).unwrap_or_else(|error| {
+    serde_json::value::to_raw_value(&envelope).unwrap_or_else(|error| {
         tracing::error!(%error, "the response envelope could not be serialized; sending a bare 500");
-        r#"{"statusCode":500,"headers":{},"body":"","isBase64Encoded":false}"#.to_owned()
+        RawValue::from_string(
+            r#"{"statusCode":500,"headers":{},"body":"","isBase64Encoded":false}"#.to_owned(),
+        )
+        .expect("the bare 500 is JSON")
     })
 }
 
