@@ -1,0 +1,636 @@
+//! `bench [--quick]`: the comparisons of BENCHMARKS.md in one run, printed as a table of
+//! ratios (ours / twin), its last line the worst ratio against each goal.
+//!
+//! `cargo run --release -p lambda-contract-tests --bin bench`
+//!
+//! 1. per invocation: `cargo bench --bench per_invocation` (criterion; the median of its
+//!    samples), ours against hand-written `lambda_runtime` + `aws_lambda_events` code and
+//!    against `lambda_http`, on the same events;
+//! 2. release binary size of each starter against its twins in `tests/twins/`;
+//! 3. the whole loop: invocations per second of each release binary through the real
+//!    `lambda_runtime` client against the mock Runtime API on loopback, rounds interleaved
+//!    so the machine's drift touches every binary alike, the median round per binary;
+//! 4. rebuild: `cargo build` (dev profile) after editing a string literal in the handler's
+//!    body, rounds interleaved, the median per crate. The edited files are restored.
+//!
+//! `--quick` shortens every part (for trying the tool, not for figures). Exit status 1 when
+//! a goal is missed, 2 when something could not be measured.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use lambda_contract_tests::soak;
+use lambda_contract_tests::workspace_root;
+
+/// A starter and its twins: (package, manifest folder relative to the root, binary).
+struct Crate {
+    /// What the table calls it.
+    label: &'static str,
+    /// The package (= binary) name.
+    package: &'static str,
+    /// `Cargo.toml` of the workspace it belongs to, relative to the root.
+    workspace: &'static str,
+    /// The handler's source, relative to the root, and the literal the rebuild edits.
+    source: &'static str,
+    literal: &'static str,
+}
+
+const OURS: &str = "Cargo.toml";
+const TWINS: &str = "tests/twins/Cargo.toml";
+
+const CONNECT: Crate = Crate {
+    label: "ours",
+    package: "connect-customer-lookup",
+    workspace: OURS,
+    source: "examples/connect-customer-lookup/src/main.rs",
+    literal: "\"phone\"",
+};
+const CONNECT_HAND_WRITTEN: Crate = Crate {
+    label: "hand-written",
+    package: "connect-hand-written",
+    workspace: TWINS,
+    source: "tests/twins/connect-hand-written/src/main.rs",
+    literal: "\"phone\"",
+};
+const APIGW: Crate = Crate {
+    label: "ours",
+    package: "apigw-rest-api",
+    workspace: OURS,
+    source: "examples/apigw-rest-api/src/main.rs",
+    literal: "\"no user `{id}`\"",
+};
+const APIGW_HAND_WRITTEN: Crate = Crate {
+    label: "hand-written",
+    package: "apigw-hand-written",
+    workspace: TWINS,
+    source: "tests/twins/apigw-hand-written/src/main.rs",
+    literal: "\"no user `{id}`\"",
+};
+const APIGW_LAMBDA_HTTP: Crate = Crate {
+    label: "lambda_http",
+    package: "apigw-lambda-http",
+    workspace: TWINS,
+    source: "tests/twins/apigw-lambda-http/src/main.rs",
+    literal: "\"no user `{id}`\"",
+};
+
+/// The goals of issue 5, as (name, limit, whether a ratio must stay at or below the limit).
+struct Goal {
+    name: &'static str,
+    limit: f64,
+    at_most: bool,
+}
+
+const PER_INVOCATION_HAND: Goal = Goal {
+    name: "per invocation vs hand-written",
+    limit: 1.05,
+    at_most: true,
+};
+const PER_INVOCATION_HTTP: Goal = Goal {
+    name: "per invocation vs lambda_http",
+    limit: 0.5,
+    at_most: true,
+};
+const LOOP_HAND: Goal = Goal {
+    name: "loop vs hand-written",
+    limit: 0.97,
+    at_most: false,
+};
+const SIZE_HAND: Goal = Goal {
+    name: "size vs hand-written",
+    limit: 1.05,
+    at_most: true,
+};
+const SIZE_HTTP: Goal = Goal {
+    name: "size vs lambda_http",
+    limit: 1.0,
+    at_most: true,
+};
+const REBUILD_HAND: Goal = Goal {
+    name: "rebuild vs hand-written",
+    limit: 1.15,
+    at_most: true,
+};
+const GOALS: [&Goal; 6] = [
+    &PER_INVOCATION_HAND,
+    &PER_INVOCATION_HTTP,
+    &LOOP_HAND,
+    &SIZE_HAND,
+    &SIZE_HTTP,
+    &REBUILD_HAND,
+];
+
+/// One line of the table.
+struct Row {
+    what: String,
+    ours: String,
+    twin: String,
+    ratio: f64,
+    goal: Option<&'static Goal>,
+}
+
+struct Settings {
+    quick: bool,
+}
+
+fn main() -> ExitCode {
+    let mut quick = false;
+    for argument in std::env::args().skip(1) {
+        match argument.as_str() {
+            "--quick" => quick = true,
+            other => {
+                eprintln!("bench: unknown argument `{other}`; usage: bench [--quick]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let settings = Settings { quick };
+    match run(&settings) {
+        Ok(rows) => report(&rows),
+        Err(error) => {
+            eprintln!("bench: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(settings: &Settings) -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    eprintln!("bench: 1/4 per invocation (criterion)");
+    rows.extend(per_invocation(settings)?);
+    eprintln!("bench: 2/4 release binaries and their sizes");
+    let binaries = release_binaries()?;
+    rows.extend(sizes(&binaries)?);
+    eprintln!("bench: 3/4 the whole loop against the mock Runtime API");
+    rows.extend(whole_loop(settings, &binaries)?);
+    eprintln!("bench: 4/4 rebuild after editing the handler's body");
+    rows.extend(rebuild(settings)?);
+    Ok(rows)
+}
+
+// ---- 1. per invocation -------------------------------------------------------------------
+
+fn per_invocation(settings: &Settings) -> Result<Vec<Row>, String> {
+    let mut command = cargo(OURS, "bench");
+    command.args([
+        "-p",
+        "lambda-contract-tests",
+        "--bench",
+        "per_invocation",
+        "--",
+    ]);
+    if settings.quick {
+        command.args(["--warm-up-time", "1", "--measurement-time", "2"]);
+    }
+    // Criterion's own report goes to stdout; ours is the table. Keep its lines on stderr.
+    let status = command
+        .stdout(Stdio::from(std::io::stderr()))
+        .status()
+        .map_err(|error| format!("cannot run cargo bench: {error}"))?;
+    if !status.success() {
+        return Err(format!("cargo bench failed: {status}"));
+    }
+    let median = |group: &str, variant: &str| criterion_median(group, variant);
+    let mut rows = Vec::new();
+    let pairs: [(&str, &str, &str, Option<&'static Goal>); 10] = [
+        (
+            "connect",
+            "hand_written",
+            "hand-written (aws_lambda_events)",
+            Some(&PER_INVOCATION_HAND),
+        ),
+        (
+            "connect",
+            "hand_written_our_event",
+            "hand-written on our ConnectEvent (the glue alone)",
+            None,
+        ),
+        (
+            "apigw_v1_get",
+            "hand_written",
+            "hand-written",
+            Some(&PER_INVOCATION_HAND),
+        ),
+        (
+            "apigw_v1_get",
+            "lambda_http",
+            "lambda_http",
+            Some(&PER_INVOCATION_HTTP),
+        ),
+        (
+            "apigw_v1_post",
+            "hand_written",
+            "hand-written",
+            Some(&PER_INVOCATION_HAND),
+        ),
+        (
+            "apigw_v1_post",
+            "lambda_http",
+            "lambda_http",
+            Some(&PER_INVOCATION_HTTP),
+        ),
+        (
+            "apigw_v2_get",
+            "hand_written",
+            "hand-written",
+            Some(&PER_INVOCATION_HAND),
+        ),
+        (
+            "apigw_v2_get",
+            "lambda_http",
+            "lambda_http",
+            Some(&PER_INVOCATION_HTTP),
+        ),
+        (
+            "apigw_v2_post",
+            "hand_written",
+            "hand-written",
+            Some(&PER_INVOCATION_HAND),
+        ),
+        (
+            "apigw_v2_post",
+            "lambda_http",
+            "lambda_http",
+            Some(&PER_INVOCATION_HTTP),
+        ),
+    ];
+    for (group, twin, label, goal) in pairs {
+        let ours = median(group, "ours")?;
+        let theirs = median(group, twin)?;
+        rows.push(Row {
+            what: format!("per invocation, {group}: vs {label}"),
+            ours: format!("{:.2} µs", ours / 1000.0),
+            twin: format!("{:.2} µs", theirs / 1000.0),
+            ratio: ours / theirs,
+            goal,
+        });
+    }
+    Ok(rows)
+}
+
+/// Criterion's median (ns) of one benchmark of the last run.
+fn criterion_median(group: &str, variant: &str) -> Result<f64, String> {
+    let path = target_dir(OURS)?
+        .join("criterion")
+        .join(group)
+        .join(variant)
+        .join("new")
+        .join("estimates.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    let estimates: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    estimates["median"]["point_estimate"]
+        .as_f64()
+        .ok_or_else(|| format!("{}: no median", path.display()))
+}
+
+// ---- 2. binary size ----------------------------------------------------------------------
+
+/// The release binary of each crate, by package name.
+fn release_binaries() -> Result<BTreeMap<&'static str, PathBuf>, String> {
+    let mut binaries = BTreeMap::new();
+    for (workspace, crates) in [
+        (OURS, vec![&CONNECT, &APIGW]),
+        (
+            TWINS,
+            vec![&CONNECT_HAND_WRITTEN, &APIGW_HAND_WRITTEN, &APIGW_LAMBDA_HTTP],
+        ),
+    ] {
+        let mut command = cargo(workspace, "build");
+        command.args(["--release", "--message-format=json-render-diagnostics"]);
+        for krate in &crates {
+            command.args(["-p", krate.package]);
+        }
+        let output = command
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|error| format!("cannot run cargo build: {error}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "cargo build --release ({workspace}) failed: {}",
+                output.status
+            ));
+        }
+        for message in String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|message| message["reason"] == "compiler-artifact")
+        {
+            let name = message["target"]["name"].as_str().unwrap_or_default();
+            if let (Some(krate), Some(executable)) = (
+                crates.iter().find(|krate| krate.package == name),
+                message["executable"].as_str(),
+            ) {
+                binaries.insert(krate.package, PathBuf::from(executable));
+            }
+        }
+        for krate in &crates {
+            if !binaries.contains_key(krate.package) {
+                return Err(format!("cargo reported no executable for {}", krate.package));
+            }
+        }
+    }
+    Ok(binaries)
+}
+
+fn sizes(binaries: &BTreeMap<&'static str, PathBuf>) -> Result<Vec<Row>, String> {
+    let size = |krate: &Crate| -> Result<u64, String> {
+        let path = &binaries[krate.package];
+        std::fs::metadata(path)
+            .map(|metadata| metadata.len())
+            .map_err(|error| format!("{}: {error}", path.display()))
+    };
+    let mut rows = Vec::new();
+    for (ours, twin, goal) in [
+        (&CONNECT, &CONNECT_HAND_WRITTEN, &SIZE_HAND),
+        (&APIGW, &APIGW_HAND_WRITTEN, &SIZE_HAND),
+        (&APIGW, &APIGW_LAMBDA_HTTP, &SIZE_HTTP),
+    ] {
+        let (mine, theirs) = (size(ours)?, size(twin)?);
+        rows.push(Row {
+            what: format!("release binary, {}: vs {}", ours.package, twin.label),
+            ours: format!("{:.0} KiB", mine as f64 / 1024.0),
+            twin: format!("{:.0} KiB", theirs as f64 / 1024.0),
+            ratio: mine as f64 / theirs as f64,
+            goal: Some(goal),
+        });
+    }
+    Ok(rows)
+}
+
+// ---- 3. the whole loop -------------------------------------------------------------------
+
+fn whole_loop(
+    settings: &Settings,
+    binaries: &BTreeMap<&'static str, PathBuf>,
+) -> Result<Vec<Row>, String> {
+    let events = workspace_root().join("tests/benches/events");
+    let read = |name: &str| {
+        std::fs::read(events.join(name))
+            .map_err(|error| format!("{}: {error}", events.join(name).display()))
+    };
+    let connect_events = vec![read("connect-voice.json")?];
+    // The REST API 1.0 GET: the format every API Gateway binary here takes (the hand-written
+    // twin takes only that one), answered 200 by each.
+    let apigw_events = vec![read("v1-get.json")?];
+    let (count, rounds) = if settings.quick {
+        (2_000, 3)
+    } else {
+        (20_000, 7)
+    };
+    let groups: [(&[&Crate], &Vec<Vec<u8>>); 2] = [
+        (&[&CONNECT, &CONNECT_HAND_WRITTEN], &connect_events),
+        (
+            &[&APIGW, &APIGW_HAND_WRITTEN, &APIGW_LAMBDA_HTTP],
+            &apigw_events,
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (crates, events) in groups {
+        let mut rates: Vec<Vec<f64>> = vec![Vec::new(); crates.len()];
+        for round in 0..rounds {
+            for (index, krate) in crates.iter().enumerate() {
+                let report = soak::run(
+                    krate.package,
+                    &binaries[krate.package],
+                    events.clone(),
+                    count,
+                    1,
+                    Duration::from_secs(600),
+                )?;
+                if report.errors > 0 || report.unexpected > 0 {
+                    return Err(format!("{} went wrong in the loop: {report}", krate.package));
+                }
+                eprintln!("  round {}: {report}", round + 1);
+                rates[index].push(report.rate());
+            }
+        }
+        let ours = median(&mut rates[0]);
+        for (index, twin) in crates.iter().enumerate().skip(1) {
+            let theirs = median(&mut rates[index]);
+            rows.push(Row {
+                what: format!("loop, {}: vs {}", crates[0].package, twin.label),
+                ours: format!("{ours:.0}/s"),
+                twin: format!("{theirs:.0}/s"),
+                ratio: ours / theirs,
+                goal: (twin.label == "hand-written").then_some(&LOOP_HAND),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+// ---- 4. rebuild --------------------------------------------------------------------------
+
+fn rebuild(settings: &Settings) -> Result<Vec<Row>, String> {
+    let groups: [&[&Crate]; 2] = [
+        &[&CONNECT, &CONNECT_HAND_WRITTEN],
+        &[&APIGW, &APIGW_HAND_WRITTEN, &APIGW_LAMBDA_HTTP],
+    ];
+    let rounds = if settings.quick { 2 } else { 5 };
+    let mut rows = Vec::new();
+    for crates in groups {
+        // A first build of each, so every round is an incremental rebuild.
+        for krate in crates {
+            dev_build(krate)?;
+        }
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); crates.len()];
+        for round in 0..rounds {
+            for (index, krate) in crates.iter().enumerate() {
+                let edit = Edit::apply(krate, round)?;
+                let started = Instant::now();
+                let built = dev_build(krate);
+                let elapsed = started.elapsed().as_secs_f64();
+                edit.restore()?;
+                built?;
+                eprintln!(
+                    "  round {}: {} rebuilt in {elapsed:.2} s",
+                    round + 1,
+                    krate.package
+                );
+                times[index].push(elapsed);
+            }
+        }
+        // Leave the build matching the restored sources.
+        for krate in crates {
+            dev_build(krate)?;
+        }
+        let ours = median(&mut times[0]);
+        for (index, twin) in crates.iter().enumerate().skip(1) {
+            let theirs = median(&mut times[index]);
+            rows.push(Row {
+                what: format!("rebuild (dev), {}: vs {}", crates[0].package, twin.label),
+                ours: format!("{ours:.2} s"),
+                twin: format!("{theirs:.2} s"),
+                ratio: ours / theirs,
+                goal: (twin.label == "hand-written").then_some(&REBUILD_HAND),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+fn dev_build(krate: &Crate) -> Result<(), String> {
+    let status = cargo(krate.workspace, "build")
+        .args(["-p", krate.package])
+        .status()
+        .map_err(|error| format!("cannot run cargo build: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo build -p {} failed: {status}", krate.package))
+    }
+}
+
+/// The handler's source with its literal changed; [`Edit::restore`] (or dropping it) puts the
+/// original back.
+struct Edit {
+    path: PathBuf,
+    original: Option<String>,
+}
+
+impl Edit {
+    fn apply(krate: &Crate, round: usize) -> Result<Edit, String> {
+        let path = workspace_root().join(krate.source);
+        let original =
+            std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+        if !original.contains(krate.literal) {
+            return Err(format!(
+                "{} no longer contains {}: update the bench tool",
+                path.display(),
+                krate.literal
+            ));
+        }
+        // A different text each round: each build sees a real change to the handler's body.
+        let edited_literal = format!(
+            "{}-edit{round}\"",
+            &krate.literal[..krate.literal.len() - 1]
+        );
+        let edited = original.replacen(krate.literal, &edited_literal, 1);
+        std::fs::write(&path, edited).map_err(|error| format!("{}: {error}", path.display()))?;
+        Ok(Edit {
+            path,
+            original: Some(original),
+        })
+    }
+
+    fn restore(mut self) -> Result<(), String> {
+        self.put_back()
+    }
+
+    fn put_back(&mut self) -> Result<(), String> {
+        match self.original.take() {
+            Some(original) => std::fs::write(&self.path, original)
+                .map_err(|error| format!("cannot restore {}: {error}", self.path.display())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Edit {
+    fn drop(&mut self) {
+        if let Err(error) = self.put_back() {
+            eprintln!("bench: {error}");
+        }
+    }
+}
+
+// ---- shared ------------------------------------------------------------------------------
+
+/// `cargo <subcommand> --quiet` for the workspace whose manifest is `workspace` (relative to
+/// the root), building in that workspace's own `target/`.
+fn cargo(workspace: &str, subcommand: &str) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .current_dir(workspace_root())
+        .args([subcommand, "--quiet"])
+        .env_remove("CARGO_TARGET_DIR");
+    if workspace != OURS {
+        command.args(["--manifest-path", workspace]);
+    }
+    command
+}
+
+/// The target folder of a workspace (`target/` beside its manifest).
+fn target_dir(workspace: &str) -> Result<PathBuf, String> {
+    let manifest = workspace_root().join(workspace);
+    manifest
+        .parent()
+        .map(|folder| folder.join("target"))
+        .ok_or_else(|| format!("{} has no folder", manifest.display()))
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / 2.0
+    }
+}
+
+fn report(rows: &[Row]) -> ExitCode {
+    let width = rows.iter().map(|row| row.what.len()).max().unwrap_or(0);
+    let mut table = String::new();
+    let _ = writeln!(
+        table,
+        "{:width$}  {:>11}  {:>11}  {:>6}  goal",
+        "comparison (ours / twin)", "ours", "twin", "ratio"
+    );
+    for row in rows {
+        let goal = match row.goal {
+            Some(goal) => format!(
+                "{} {:.2}x {}",
+                if goal.at_most { "<=" } else { ">=" },
+                goal.limit,
+                if met(goal, row.ratio) { "met" } else { "MISSED" }
+            ),
+            None => "-".to_owned(),
+        };
+        let _ = writeln!(
+            table,
+            "{:width$}  {:>11}  {:>11}  {:>5.2}x  {goal}",
+            row.what, row.ours, row.twin, row.ratio
+        );
+    }
+    let mut worst = Vec::new();
+    let mut missed = false;
+    for goal in GOALS {
+        let ratios = rows
+            .iter()
+            .filter(|row| row.goal.is_some_and(|g| std::ptr::eq(g, goal)))
+            .map(|row| row.ratio);
+        let value = if goal.at_most {
+            ratios.fold(f64::NAN, f64::max)
+        } else {
+            ratios.fold(f64::NAN, f64::min)
+        };
+        missed |= !met(goal, value);
+        worst.push(format!(
+            "{} {value:.2}x ({} {:.2}x)",
+            goal.name,
+            if goal.at_most { "<=" } else { ">=" },
+            goal.limit
+        ));
+    }
+    let _ = write!(table, "worst: {}", worst.join("; "));
+    println!("{table}");
+    if missed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn met(goal: &Goal, ratio: f64) -> bool {
+    if goal.at_most {
+        ratio <= goal.limit
+    } else {
+        ratio >= goal.limit
+    }
+}
