@@ -100,9 +100,10 @@ pub struct ContactData {
     /// `LanguageCode` of the contact.
     #[serde(rename = "LanguageCode", default)]
     pub language_code: Option<String>,
-    /// `MediaStreams` (Kinesis Video stream details of live media streaming), as sent.
+    /// `MediaStreams` (Kinesis Video stream details of live media streaming), as sent
+    /// (raw JSON: [`RawJson::parse`] it into your own type when you need it).
     #[serde(rename = "MediaStreams", default)]
-    pub media_streams: Option<Value>,
+    pub media_streams: Option<RawJson>,
     /// `Name` of the contact.
     #[serde(rename = "Name", default)]
     pub contact_name: Option<String>,
@@ -112,15 +113,15 @@ pub struct ContactData {
     /// `Queue`: the current queue, if any.
     #[serde(rename = "Queue", default)]
     pub queue: Option<Queue>,
-    /// `References` (task references, URLs and attachments), as sent.
+    /// `References` (task references, URLs and attachments), as sent (raw JSON).
     #[serde(rename = "References", default)]
-    pub references: Option<Value>,
+    pub references: Option<RawJson>,
     /// `RelatedContactId`.
     #[serde(rename = "RelatedContactId", default)]
     pub related_contact_id: Option<String>,
-    /// `SegmentAttributes` (such as `connect:Subtype`), as sent.
+    /// `SegmentAttributes` (such as `connect:Subtype`), as sent (raw JSON).
     #[serde(rename = "SegmentAttributes", default)]
-    pub segment_attributes: Option<Value>,
+    pub segment_attributes: Option<RawJson>,
     /// `SystemEndpoint`: the number or endpoint the customer reached.
     #[serde(rename = "SystemEndpoint", default)]
     pub system_endpoint: Option<Endpoint>,
@@ -151,6 +152,40 @@ pub struct Queue {
     /// `Name` of the queue.
     #[serde(rename = "Name", default)]
     pub name: Option<String>,
+}
+
+/// A part of the event kept as the JSON text Connect sent, decoded only when asked:
+/// `MediaStreams`, `References` and `SegmentAttributes` are nested, rarely read, and building
+/// a `serde_json::Value` tree of them cost more than the rest of the glue together.
+///
+/// ```
+/// # use lambda_contract::connect::RawJson;
+/// # let raw: RawJson = serde_json::from_str(r#"{"connect:Subtype":{"ValueString":"connect:Telephony"}}"#).unwrap();
+/// let value: serde_json::Value = raw.parse().unwrap();
+/// assert_eq!(value["connect:Subtype"]["ValueString"], "connect:Telephony");
+/// assert_eq!(raw.get(), r#"{"connect:Subtype":{"ValueString":"connect:Telephony"}}"#);
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    /// The JSON text, exactly as it was in the event.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Decodes the text into `T` (a `serde_json::Value`, or a type of your own).
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+/// Equal when the texts are equal.
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
 }
 
 /// The contact's channel. Values Connect adds later are kept as [`Channel::Other`].
@@ -445,7 +480,9 @@ mod tests {
         );
         assert_eq!(data.tags.get("team").map(String::as_str), Some("support"));
         assert_eq!(data.related_contact_id.as_deref(), Some("c-2"));
-        assert!(data.segment_attributes.is_some() && data.media_streams.is_some());
+        let segment: Value = data.segment_attributes.as_ref().unwrap().parse().unwrap();
+        assert!(segment.is_object(), "{segment}");
+        assert!(data.media_streams.is_some());
         assert_eq!(event.parameter("phone"), Ok("+15555550100"));
     }
 

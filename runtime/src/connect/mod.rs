@@ -22,7 +22,7 @@ use lambda_runtime::{Context, Diagnostic, Error};
 use crate::contract::{raw_from_json, Contract, DecodeError, Reply};
 
 pub use event::{
-    Channel, ConnectEvent, ContactData, ContactDetails, Endpoint, MissingParameter, Queue,
+    Channel, ConnectEvent, ContactData, ContactDetails, Endpoint, MissingParameter, Queue, RawJson,
 };
 pub use response::{ConnectResponse, ConnectScalar, ResponseError};
 
