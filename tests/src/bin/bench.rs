@@ -279,10 +279,10 @@ fn criterion_median(group: &str, variant: &str) -> Result<f64, String> {
         .join(variant)
         .join("new")
         .join("estimates.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|error| format!("{}: {error}", path.display()))?;
-    let estimates: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|error| format!("{}: {error}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let estimates: serde_json::Value =
+        serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
     estimates["median"]["point_estimate"]
         .as_f64()
         .ok_or_else(|| format!("{}: no median", path.display()))
@@ -297,7 +297,11 @@ fn release_binaries() -> Result<BTreeMap<&'static str, PathBuf>, String> {
         (OURS, vec![&CONNECT, &APIGW]),
         (
             TWINS,
-            vec![&CONNECT_HAND_WRITTEN, &APIGW_HAND_WRITTEN, &APIGW_LAMBDA_HTTP],
+            vec![
+                &CONNECT_HAND_WRITTEN,
+                &APIGW_HAND_WRITTEN,
+                &APIGW_LAMBDA_HTTP,
+            ],
         ),
     ] {
         let mut command = cargo(workspace, "build");
@@ -330,7 +334,10 @@ fn release_binaries() -> Result<BTreeMap<&'static str, PathBuf>, String> {
         }
         for krate in &crates {
             if !binaries.contains_key(krate.package) {
-                return Err(format!("cargo reported no executable for {}", krate.package));
+                return Err(format!(
+                    "cargo reported no executable for {}",
+                    krate.package
+                ));
             }
         }
     }
@@ -403,7 +410,10 @@ fn whole_loop(
                     Duration::from_secs(600),
                 )?;
                 if report.errors > 0 || report.unexpected > 0 {
-                    return Err(format!("{} went wrong in the loop: {report}", krate.package));
+                    return Err(format!(
+                        "{} went wrong in the loop: {report}",
+                        krate.package
+                    ));
                 }
                 eprintln!("  round {}: {report}", round + 1);
                 rates[index].push(report.rate());
@@ -496,8 +506,8 @@ struct Edit {
 impl Edit {
     fn apply(krate: &Crate, round: usize) -> Result<Edit, String> {
         let path = workspace_root().join(krate.source);
-        let original =
-            std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+        let original = std::fs::read_to_string(&path)
+            .map_err(|error| format!("{}: {error}", path.display()))?;
         if !original.contains(krate.literal) {
             return Err(format!(
                 "{} no longer contains {}: update the bench tool",
@@ -588,7 +598,11 @@ fn report(rows: &[Row]) -> ExitCode {
                 "{} {:.2}x {}",
                 if goal.at_most { "<=" } else { ">=" },
                 goal.limit,
-                if met(goal, row.ratio) { "met" } else { "MISSED" }
+                if met(goal, row.ratio) {
+                    "met"
+                } else {
+                    "MISSED"
+                }
             ),
             None => "-".to_owned(),
         };
