@@ -29,6 +29,9 @@ pub struct Report {
     pub rss_final: u64,
     /// Every sample taken, in KiB.
     pub samples: Vec<u64>,
+    /// CPU time (user + system) the function process used, read just before it is stopped;
+    /// `None` where `/proc` is not there.
+    pub cpu: Option<Duration>,
 }
 
 impl Report {
@@ -73,6 +76,18 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// CPU time (user + system) a process has used so far (Linux: `/proc/<pid>/stat`, fields 14
+/// and 15, in USER_HZ ticks, 100 per second on every Linux ABI Lambda runs).
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((user + system) * 10))
+}
+
 /// Runs `count` invocations of `binary`, cycling through `events`, sampling memory about
 /// `samples` times. Bounded: gives up after `limit`.
 pub fn run(
@@ -99,6 +114,7 @@ pub fn run(
         rss_after_warm_up: 0,
         rss_final: 0,
         samples: Vec::new(),
+        cpu: None,
     };
     loop {
         let (responses, errors, unexpected) =
@@ -135,6 +151,7 @@ pub fn run(
         thread::sleep(Duration::from_millis(2));
     }
     report.elapsed = started.elapsed();
+    report.cpu = cpu_time(function.pid());
     function.stop();
     Ok(report)
 }

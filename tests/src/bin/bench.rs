@@ -400,6 +400,8 @@ fn whole_loop(
     let mut rows = Vec::new();
     for (crates, events) in groups {
         let mut rates: Vec<Vec<f64>> = vec![Vec::new(); crates.len()];
+        // The function process's own CPU time per invocation (µs): not shared with the mock.
+        let mut cpu: Vec<Vec<f64>> = vec![Vec::new(); crates.len()];
         for round in 0..rounds {
             for (index, krate) in crates.iter().enumerate() {
                 let report = soak::run(
@@ -418,6 +420,9 @@ fn whole_loop(
                 }
                 eprintln!("  round {}: {report}", round + 1);
                 rates[index].push(report.rate());
+                if let Some(time) = report.cpu {
+                    cpu[index].push(time.as_secs_f64() * 1e6 / report.invocations as f64);
+                }
             }
         }
         let ours = median(&mut rates[0].clone());
@@ -430,6 +435,18 @@ fn whole_loop(
                 ratio: paired_ratio(&rates[0], &rates[index]),
                 goal: (twin.label == "hand-written").then_some(&LOOP_HAND),
             });
+            if cpu[0].len() == rounds && cpu[index].len() == rounds {
+                rows.push(Row {
+                    what: format!(
+                        "loop, function CPU per invocation, {}: vs {}",
+                        crates[0].package, twin.label
+                    ),
+                    ours: format!("{:.1} µs", median(&mut cpu[0].clone())),
+                    twin: format!("{:.1} µs", median(&mut cpu[index].clone())),
+                    ratio: paired_ratio(&cpu[0], &cpu[index]),
+                    goal: None,
+                });
+            }
         }
     }
     Ok(rows)
