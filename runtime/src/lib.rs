@@ -28,6 +28,8 @@ pub mod connect;
 mod contract;
 mod local;
 mod run;
+#[cfg(test)]
+mod test_logs;
 pub mod testing;
 
 pub use lambda_runtime::{Context, Diagnostic, Error};

@@ -265,10 +265,10 @@ pub mod glue {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
 
     use super::glue::*;
     use super::*;
+    use crate::test_logs::Logs;
     use crate::testing;
     use serde::{Deserialize, Serialize};
     use serde_json::{json, Value};
@@ -488,39 +488,6 @@ mod tests {
             envelope["statusCode"].as_u64().unwrap_or_default() as u16,
             body_of(&envelope),
         )
-    }
-
-    // ---- logs ----------------------------------------------------------------------------
-
-    #[derive(Clone, Default)]
-    struct Logs(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Logs {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Logs {
-        /// Captures this thread's logs (a `#[tokio::test]` runs on one thread) while the guard lives.
-        fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
-            let logs = Logs::default();
-            let writer = logs.clone();
-            let subscriber = lambda_runtime::tracing::subscriber::fmt()
-                .with_writer(move || writer.clone())
-                .with_ansi(false)
-                .with_max_level(tracing::Level::INFO)
-                .finish();
-            (logs, tracing::subscriber::set_default(subscriber))
-        }
-
-        fn text(&self) -> String {
-            String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-        }
     }
 
     // ---- tests ---------------------------------------------------------------------------

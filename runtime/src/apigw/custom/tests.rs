@@ -1,4 +1,3 @@
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +8,7 @@ use super::openapi::{document, Operation};
 use super::patterns::marker;
 use super::*;
 use crate::apigw::SERVER_ERROR_DETAIL;
+use crate::test_logs::Logs;
 use crate::testing;
 
 // ---- a handler ---------------------------------------------------------------------------
@@ -117,39 +117,6 @@ async fn failure(handler: &impl crate::Handler, input: Value) -> (Diagnostic, Va
 
 fn problem(status: u16, title: &str, detail: &str) -> Value {
     json!({ "type": "about:blank", "title": title, "status": status, "detail": detail, "requestId": "req-1" })
-}
-
-// ---- logs ----------------------------------------------------------------------------------
-
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Logs {
-    /// Captures this thread's logs (a `#[tokio::test]` runs on one thread) while the guard lives.
-    fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
-        let logs = Logs::default();
-        let writer = logs.clone();
-        let subscriber = lambda_runtime::tracing::subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::INFO)
-            .finish();
-        (logs, tracing::subscriber::set_default(subscriber))
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
 }
 
 // ---- the contract --------------------------------------------------------------------------
