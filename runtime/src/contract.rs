@@ -6,8 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use lambda_runtime::{Context, Diagnostic};
-use serde::de::{DeserializeOwned, Deserializer};
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 /// What one invocation answers Lambda: the response payload, already serialized, or an
@@ -49,20 +48,24 @@ pub trait Contract {
 }
 
 /// Why a payload did not decode into a caller's event type: serde's message, which names
-/// what was missing or wrong and where (line and column).
+/// what was missing or wrong and where (line and column, and the JSON path when it is not
+/// the top level).
 ///
-/// No JSON path is tracked: that would cost every invocation a string per map key, and
-/// lambda_runtime's loop hands over a deserializer, not bytes, so a failure cannot be parsed
-/// again to find one.
+/// The path costs nothing on success: the payload is decoded once without tracking it, and
+/// only a payload that fails is parsed again to find where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     message: String,
 }
 
 impl DecodeError {
-    /// What serde said.
+    /// What serde said, and where.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    pub(crate) fn new(message: String) -> Self {
+        DecodeError { message }
     }
 }
 
@@ -74,32 +77,43 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// The payload type handed to lambda_runtime: it never fails to deserialize, so a payload
-/// that is not the caller's event reaches the contract (which answers in the caller's terms)
-/// instead of lambda_runtime's generic deserialization error.
+/// A decoded payload: the caller's event, or why the bytes are not one. Decoding never fails
+/// as a whole, so a payload that is not the caller's event reaches the contract (which answers
+/// in the caller's terms) instead of lambda_runtime's generic deserialization error.
 pub(crate) struct Payload<T>(pub(crate) Result<T, DecodeError>);
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Payload<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Payload(T::deserialize(deserializer).map_err(|error| {
-            DecodeError {
-                message: error.to_string(),
+impl<T: DeserializeOwned> Payload<T> {
+    /// Decodes an invocation's raw bytes: in Lambda (see [`crate::run`]), in local mode and in
+    /// [`crate::testing`] alike.
+    ///
+    /// The bytes are checked to be UTF-8 once, as a whole, and then parsed as a `str`:
+    /// serde_json's byte-slice reader would check every string it meets on its own, which for
+    /// a typical event costs more than the rest of the glue together.
+    pub(crate) fn from_slice(bytes: &[u8]) -> Self {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                return Payload(Err(DecodeError::new(format!(
+                    "the payload is not UTF-8 text, so not JSON: {error}"
+                ))))
             }
-        })))
+        };
+        match serde_json::from_str(text) {
+            Ok(event) => Payload(Ok(event)),
+            Err(error) => Payload(Err(DecodeError::new(explain::<T>(text, error)))),
+        }
     }
 }
 
-impl<T: DeserializeOwned> Payload<T> {
-    /// Decodes raw bytes exactly as the Lambda loop does.
-    pub(crate) fn from_slice(bytes: &[u8]) -> Self {
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        match Payload::deserialize(&mut deserializer) {
-            Ok(payload) => payload,
-            // `Payload::deserialize` itself never fails; keep the error anyway rather than panic.
-            Err(error) => Payload(Err(DecodeError {
-                message: error.to_string(),
-            })),
+/// serde's message for a payload that failed, with the JSON path of the failure when it is not
+/// the top level (found by parsing the text again, tracking the path).
+fn explain<T: DeserializeOwned>(text: &str, error: serde_json::Error) -> String {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(tracked) if tracked.path().iter().next().is_some() => {
+            format!("{}, in `{}`", tracked.inner(), tracked.path())
         }
+        _ => error.to_string(),
     }
 }
 
@@ -116,6 +130,7 @@ pub(crate) fn raw_from_json(json: String) -> Box<RawValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]
     struct Inner {
@@ -134,6 +149,29 @@ mod tests {
         let error = result.unwrap_err();
         assert!(error.message().starts_with("missing field `id`"), "{error}");
         assert!(error.to_string().contains("line 1 column"), "{error}");
+        assert!(error.to_string().ends_with(", in `inner`"), "{error}");
+    }
+
+    #[test]
+    fn payload_errors_at_the_top_level_name_no_path() {
+        let Payload(result) = Payload::<Outer>::from_slice(br#"{}"#);
+        let error = result.unwrap_err().to_string();
+        assert!(error.starts_with("missing field `inner`"), "{error}");
+        assert!(!error.contains(", in `"), "{error}");
+        let Payload(result) = Payload::<Outer>::from_slice(br#"{"inner": {"id": 1}}"#);
+        let error = result.unwrap_err().to_string();
+        assert!(error.starts_with("invalid type: integer `1`"), "{error}");
+        assert!(error.ends_with(", in `inner.id`"), "{error}");
+    }
+
+    #[test]
+    fn payload_that_is_not_utf8_is_named_so() {
+        let Payload(result) = Payload::<Outer>::from_slice(b"{\"inner\": {\"id\": \"\xff\"}}");
+        let error = result.unwrap_err().to_string();
+        assert!(
+            error.starts_with("the payload is not UTF-8 text"),
+            "{error}"
+        );
     }
 
     #[test]

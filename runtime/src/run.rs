@@ -332,15 +332,105 @@ async fn serve<H: Handler>(handler: H) -> ExitCode {
     let handler: &'static H = Box::leak(Box::new(handler));
     // Not an `async move` block: the handler's own future is returned, so the event is not
     // kept a second time beside it.
-    let service = lambda_runtime::service_fn(move |event: LambdaEvent<Payload<H::Event>>| {
-        let (Payload(payload), context) = event.into_parts();
+    let service = lambda_runtime::service_fn(move |event: LambdaEvent<handoff::Placeholder>| {
+        let (_, context) = event.into_parts();
+        let Payload(payload) = handoff::take::<H::Event>();
         handler.call(payload, context)
     });
-    match lambda_runtime::run(service).await {
+    // What `lambda_runtime::run` builds, with the hand-off layer inside its tracing span.
+    let runtime = lambda_runtime::Runtime::new(service)
+        .layer(handoff::Layer)
+        .layer(lambda_runtime::layers::TracingLayer::new());
+    match runtime.run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = %error, "the Lambda runtime loop stopped");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Hands an invocation's raw bytes to the glue, past lambda_runtime's own deserializer.
+///
+/// lambda_runtime decodes the payload with serde_json's byte-slice reader under
+/// `serde_path_to_error`: every string is checked to be UTF-8 on its own and every key is
+/// recorded as a path segment, which for a 2 KB Connect contact costs more instructions than
+/// the whole glue. The glue decodes the bytes itself ([`Payload::from_slice`]: UTF-8 checked
+/// once, the path found only when decoding fails), so the layer below lambda_runtime's tracing
+/// span takes the body out of each invocation and leaves `null` in its place, which
+/// lambda_runtime decodes as a [`handoff::Placeholder`] at no cost.
+///
+/// lambda_runtime calls the handler's `call` synchronously from inside the layer's own
+/// `call`, on the same thread, so a thread-local slot carries the bytes across; the slot is
+/// emptied when the layer's `call` returns, whatever happened inside.
+mod handoff {
+    use std::cell::RefCell;
+    use std::task::{Context, Poll};
+
+    use bytes::Bytes;
+    use lambda_runtime::tower::Service;
+    use lambda_runtime::LambdaInvocation;
+    use serde::de::{DeserializeOwned, Deserializer, IgnoredAny};
+    use serde::Deserialize;
+
+    use crate::contract::{DecodeError, Payload};
+
+    thread_local! {
+        static BODY: RefCell<Option<Bytes>> = const { RefCell::new(None) };
+    }
+
+    /// What lambda_runtime decodes in place of the event: the `null` the layer leaves.
+    pub(super) struct Placeholder;
+
+    impl<'de> Deserialize<'de> for Placeholder {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            IgnoredAny::deserialize(deserializer).map(|_| Placeholder)
+        }
+    }
+
+    /// Decodes the bytes the layer took out of the current invocation.
+    pub(super) fn take<T: DeserializeOwned>() -> Payload<T> {
+        match BODY.with(|body| body.borrow_mut().take()) {
+            Some(bytes) => Payload::from_slice(&bytes),
+            None => Payload(Err(DecodeError::new(
+                "lambda-contract did not receive the invocation's payload from lambda_runtime \
+                 (its hand-off layer is not in place); the handler was not called"
+                    .to_owned(),
+            ))),
+        }
+    }
+
+    pub(super) struct Layer;
+
+    impl<S> lambda_runtime::tower::Layer<S> for Layer {
+        type Service = TakeBody<S>;
+        fn layer(&self, inner: S) -> TakeBody<S> {
+            TakeBody { inner }
+        }
+    }
+
+    pub(super) struct TakeBody<S> {
+        inner: S,
+    }
+
+    impl<S: Service<LambdaInvocation>> Service<LambdaInvocation> for TakeBody<S> {
+        type Response = S::Response;
+        type Error = S::Error;
+        type Future = S::Future;
+
+        fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+            self.inner.poll_ready(cx)
+        }
+
+        fn call(&mut self, mut invocation: LambdaInvocation) -> S::Future {
+            let body = std::mem::replace(&mut invocation.body, Bytes::from_static(b"null"));
+            // lambda_runtime's own trace of the raw event now sees `null`: keep it here.
+            tracing::trace!(body = %String::from_utf8_lossy(&body), "raw JSON event received from Lambda");
+            BODY.with(|slot| *slot.borrow_mut() = Some(body));
+            let future = self.inner.call(invocation);
+            // Normally taken already; never left for the next invocation.
+            BODY.with(|slot| slot.borrow_mut().take());
+            future
         }
     }
 }
@@ -372,6 +462,43 @@ mod tests {
 
         context.deadline = 1; // long past
         assert_eq!(deadline(None, &context), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn the_handoff_layer_carries_the_body_to_the_handler_and_leaves_null() {
+        use lambda_runtime::tower::{service_fn, Layer, Service};
+        use lambda_runtime::LambdaInvocation;
+
+        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let record = seen.clone();
+        let inner = service_fn(move |invocation: LambdaInvocation| {
+            let Payload(payload) = handoff::take::<serde_json::Value>();
+            record.borrow_mut().push((invocation.body.clone(), payload));
+            std::future::ready(Ok::<(), lambda_runtime::Error>(()))
+        });
+        let mut service = handoff::Layer.layer(inner);
+        let invocation = |body: &'static [u8]| LambdaInvocation {
+            parts: http::Response::new(()).into_parts().0,
+            body: body.into(),
+            context: Context::default(),
+        };
+        drop(service.call(invocation(br#"{"a": 1}"#)));
+        drop(service.call(invocation(b"not json")));
+
+        let seen = seen.borrow();
+        assert_eq!(&seen[0].0[..], b"null", "lambda_runtime decodes `null`");
+        assert_eq!(seen[0].1.as_ref().unwrap(), &serde_json::json!({"a": 1}));
+        let error = seen[1].1.as_ref().unwrap_err().to_string();
+        assert!(error.starts_with("expected ident"), "{error}");
+        // Nothing is left behind by an invocation that did not take it (lambda_runtime
+        // answered it itself, say).
+        let mut ignoring = handoff::Layer.layer(service_fn(|_: LambdaInvocation| {
+            std::future::ready(Ok::<(), lambda_runtime::Error>(()))
+        }));
+        drop(ignoring.call(invocation(br#"{"b": 2}"#)));
+        let Payload(left) = handoff::take::<serde_json::Value>();
+        let error = left.unwrap_err().to_string();
+        assert!(error.contains("hand-off layer is not in place"), "{error}");
     }
 
     #[test]

@@ -23,6 +23,8 @@ fn starter_binary() -> &'static Path {
 }
 
 const NOT_CONNECT: &[u8] = br#"{"resource": "/accounts", "httpMethod": "GET", "body": null}"#;
+const NO_CONTACT_ID: &[u8] =
+    br#"{"Name": "ContactFlowEvent", "Details": {"ContactData": {"Channel": "VOICE"}, "Parameters": {}}}"#;
 
 #[test]
 fn the_lambda_loop_posts_responses_and_errors_to_the_runtime_api() {
@@ -35,15 +37,16 @@ fn the_lambda_loop_posts_responses_and_errors_to_the_runtime_api() {
             read_event("missing-parameter.json"),
         ),
         ("req-5-not-connect", NOT_CONNECT.to_vec()),
+        ("req-6-no-contact-id", NO_CONTACT_ID.to_vec()),
     ]);
     let mut function = Function::spawn(starter_binary(), &api);
 
-    wait_until(&mut function, "five outcomes are posted", || {
-        api.posted().len() >= 5
+    wait_until(&mut function, "six outcomes are posted", || {
+        api.posted().len() >= 6
     });
-    // The loop goes on after errors: it polls for a sixth event, which the mock holds.
-    wait_until(&mut function, "the sixth `GET /next`", || {
-        api.next_requests() >= 6
+    // The loop goes on after errors: it polls for a seventh event, which the mock holds.
+    wait_until(&mut function, "the seventh `GET /next`", || {
+        api.next_requests() >= 7
     });
     assert_eq!(
         function.exited(),
@@ -56,8 +59,8 @@ fn the_lambda_loop_posts_responses_and_errors_to_the_runtime_api() {
 
     let posted = api.posted();
     let summary = format!("{posted:#?}\n{output}");
-    assert_eq!(posted.len(), 5, "one outcome per event: {summary}");
-    assert_eq!(api.next_requests(), 6, "{summary}");
+    assert_eq!(posted.len(), 6, "one outcome per event: {summary}");
+    assert_eq!(api.next_requests(), 7, "{summary}");
     assert!(
         api.snapshot(|state| state.unexpected.is_empty() && state.init_errors.is_empty()),
         "unexpected requests: {:?}\n{summary}",
@@ -74,6 +77,7 @@ fn the_lambda_loop_posts_responses_and_errors_to_the_runtime_api() {
             "req-3-chat",
             "req-4-missing-parameter",
             "req-5-not-connect",
+            "req-6-no-contact-id",
         ],
         "{summary}"
     );
@@ -128,6 +132,14 @@ fn the_lambda_loop_posts_responses_and_errors_to_the_runtime_api() {
             && message.contains("`Details`"),
         "{message}"
     );
+    // A nested mistake is named with its JSON path.
+    let (error_type, message) = error_of(5);
+    assert_eq!(error_type, "InvalidConnectEvent", "{summary}");
+    assert!(
+        message.contains("missing field `ContactId`")
+            && message.ends_with(", in `Details.ContactData`"),
+        "{message}"
+    );
 
     // Lambda mode logs to stdout (Lambda collects both streams); each error was logged once,
     // with its request id, and the starter's successful invocations logged no error.
@@ -141,7 +153,7 @@ fn the_lambda_loop_posts_responses_and_errors_to_the_runtime_api() {
             && output.contains("req-5-not-connect"),
         "{output}"
     );
-    assert_eq!(output.matches("ERROR").count(), 2, "{output}");
+    assert_eq!(output.matches("ERROR").count(), 3, "{output}");
 }
 
 #[test]
