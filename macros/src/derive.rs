@@ -102,15 +102,8 @@ fn implementation(input: &DeriveInput, json: bool, fields: &[Field]) -> TokenStr
     quote! {
         #[automatically_derived]
         impl #impl_generics ::lambda_contract::ConnectResponse for #name #ty_generics #where_clause {
-            fn to_connect_response(
-                &self,
-            ) -> ::core::result::Result<::std::string::String, ::lambda_contract::connect::ResponseError> {
-                #private::connect::#encode(self, false)
-            }
-            fn to_found_response(
-                &self,
-            ) -> ::core::result::Result<::std::string::String, ::lambda_contract::connect::ResponseError> {
-                #private::connect::#encode(self, true)
+            fn encode_response(&self, found: bool) -> #private::connect::Encoded {
+                #private::connect::#encode(self, found)
             }
         }
 

@@ -117,16 +117,6 @@ fn explain<T: DeserializeOwned>(text: &str, error: serde_json::Error) -> String 
     }
 }
 
-/// Wraps text that is already JSON as a response payload, without parsing it again.
-pub(crate) fn raw_from_json(json: String) -> Box<RawValue> {
-    // `RawValue::from_string` re-validates; the text comes from serde_json itself here, so the
-    // validation only guards against our own bugs and its cost is worth that.
-    RawValue::from_string(json).unwrap_or_else(|error| {
-        tracing::error!(%error, "produced an invalid JSON response; sending null");
-        RawValue::from_string("null".to_owned()).expect("`null` is JSON")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,11 +168,5 @@ mod tests {
     fn payload_keeps_the_decoded_value() {
         let Payload(result) = Payload::<Outer>::from_slice(br#"{"inner": {"id": "x"}}"#);
         assert!(result.is_ok());
-    }
-
-    #[test]
-    fn raw_from_json_does_not_panic_on_bad_text() {
-        assert_eq!(raw_from_json("{".to_owned()).get(), "null");
-        assert_eq!(raw_from_json("{}".to_owned()).get(), "{}");
     }
 }

@@ -19,7 +19,9 @@ use std::time::Duration;
 
 use lambda_runtime::{Context, Diagnostic, Error};
 
-use crate::contract::{raw_from_json, Contract, DecodeError, Reply};
+use serde_json::value::RawValue;
+
+use crate::contract::{Contract, DecodeError, Reply};
 
 pub use event::{
     Channel, ConnectEvent, ContactData, ContactDetails, Endpoint, MissingParameter, Queue, RawJson,
@@ -40,7 +42,7 @@ pub struct Connect;
 #[doc(hidden)]
 pub enum Outcome {
     /// `Ok(value)`, already encoded (or why it could not be).
-    Response(Result<String, ResponseError>),
+    Response(Result<Box<RawValue>, ResponseError>),
     /// `Err(error)`, with the error's type name.
     Failed(Error, &'static str),
 }
@@ -75,15 +77,15 @@ impl Contract for Connect {
 
     fn encode(&self, output: Outcome, contact_id: &String, context: &Context) -> Reply {
         match output {
-            Outcome::Response(Ok(json)) if json.len() >= MAX_RESPONSE_BYTES => {
+            Outcome::Response(Ok(json)) if json.get().len() >= MAX_RESPONSE_BYTES => {
+                let size = json.get().len();
                 let message = format!(
-                    "the response is {} bytes; Amazon Connect takes less than 32 KB ({MAX_RESPONSE_BYTES} bytes)",
-                    json.len()
+                    "the response is {size} bytes; Amazon Connect takes less than 32 KB ({MAX_RESPONSE_BYTES} bytes)"
                 );
-                tracing::error!(contact_id = %contact_id, request_id = %context.request_id, size = json.len(), "{message}");
+                tracing::error!(contact_id = %contact_id, request_id = %context.request_id, size, "{message}");
                 Err(diagnostic("ResponseTooLarge", message))
             }
-            Outcome::Response(Ok(json)) => Ok(raw_from_json(json)),
+            Outcome::Response(Ok(json)) => Ok(json),
             Outcome::Response(Err(error)) => {
                 tracing::error!(contact_id = %contact_id, request_id = %context.request_id, error = %error, "the response could not be encoded for Amazon Connect");
                 Err(diagnostic("InvalidConnectResponse", error.to_string()))
@@ -206,8 +208,11 @@ pub mod glue {
     }
 
     pub fn respond<R: ConnectResponse>(value: R) -> Outcome {
-        Outcome::Response(value.to_connect_response())
+        Outcome::Response(value.encode_response(false))
     }
+
+    /// What the derive's `encode_response` returns.
+    pub type Encoded = Result<Box<serde_json::value::RawValue>, super::ResponseError>;
 
     pub fn fail<E: HandlerError>(error: E) -> Outcome {
         let error = error.into_error();

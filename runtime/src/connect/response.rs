@@ -12,7 +12,9 @@ use std::num::{
 use std::rc::Rc;
 use std::sync::Arc;
 
+use serde::ser::SerializeMap;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::string_map::to_string_map;
 
@@ -62,11 +64,15 @@ use super::string_map::to_string_map;
 )]
 pub trait ConnectResponse {
     /// The JSON object Amazon Connect receives.
-    fn to_connect_response(&self) -> Result<String, ResponseError>;
+    fn to_connect_response(&self) -> Result<String, ResponseError> {
+        self.encode_response(false)
+            .map(|raw| String::from(Box::<str>::from(raw)))
+    }
 
-    /// The same object with `"found": "true"` first (what `Some(self)` sends).
+    /// The object as the payload posted to Lambda, written once; with `"found": "true"` first
+    /// when `found` (what `Some(self)` sends).
     #[doc(hidden)]
-    fn to_found_response(&self) -> Result<String, ResponseError>;
+    fn encode_response(&self, found: bool) -> Result<Box<RawValue>, ResponseError>;
 }
 
 /// A flat value: one field of a STRING_MAP response, sent as a string.
@@ -227,20 +233,26 @@ impl serde::ser::Error for ResponseError {
 /// Encodes a STRING_MAP response (what the derive generates for a type without
 /// `#[connect(json)]`).
 #[doc(hidden)]
-pub fn string_map<T: Serialize + ?Sized>(value: &T, found: bool) -> Result<String, ResponseError> {
+pub fn string_map<T: Serialize + ?Sized>(
+    value: &T,
+    found: bool,
+) -> Result<Box<RawValue>, ResponseError> {
     to_string_map(value, found)
+}
+
+fn json_error(error: serde_json::Error) -> ResponseError {
+    ResponseError::custom(error.to_string())
 }
 
 /// Encodes a JSON response (what the derive generates for a `#[connect(json)]` type): the
 /// value as ordinary JSON, nesting kept, which must be an object.
 #[doc(hidden)]
-pub fn json<T: Serialize + ?Sized>(value: &T, found: bool) -> Result<String, ResponseError> {
-    let json_error = |error: serde_json::Error| ResponseError::custom(error.to_string());
+pub fn json<T: Serialize + ?Sized>(value: &T, found: bool) -> Result<Box<RawValue>, ResponseError> {
     if !found {
-        let text = serde_json::to_string(value).map_err(json_error)?;
-        return match text.as_bytes().first() {
-            Some(b'{') => Ok(text),
-            _ => Err(ResponseError::not_an_object(json_kind(&text))),
+        let raw = serde_json::value::to_raw_value(value).map_err(json_error)?;
+        return match raw.get().as_bytes().first() {
+            Some(b'{') => Ok(raw),
+            _ => Err(ResponseError::not_an_object(json_kind(raw.get()))),
         };
     }
     let mut object = match serde_json::to_value(value).map_err(json_error)? {
@@ -251,7 +263,7 @@ pub fn json<T: Serialize + ?Sized>(value: &T, found: bool) -> Result<String, Res
         return Err(ResponseError::found_taken());
     }
     object.insert("found".to_owned(), "true".into());
-    serde_json::to_string(&object).map_err(json_error)
+    serde_json::value::to_raw_value(&object).map_err(json_error)
 }
 
 fn json_kind(text: &str) -> &'static str {
@@ -264,54 +276,51 @@ fn json_kind(text: &str) -> &'static str {
     }
 }
 
-impl<T: ConnectResponse> ConnectResponse for Option<T> {
-    fn to_connect_response(&self) -> Result<String, ResponseError> {
-        match self {
-            Some(value) => value.to_found_response(),
-            None => Ok(r#"{"found":"false"}"#.to_owned()),
-        }
+/// `{"found": "false"}`, what `None` sends.
+struct NotFound;
+
+impl Serialize for NotFound {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("found", "false")?;
+        map.end()
     }
-    fn to_found_response(&self) -> Result<String, ResponseError> {
-        Err(ResponseError {
-            kind: Kind::NestedOption,
-            field: None,
-        })
+}
+
+impl<T: ConnectResponse> ConnectResponse for Option<T> {
+    fn encode_response(&self, found: bool) -> Result<Box<RawValue>, ResponseError> {
+        match self {
+            _ if found => Err(ResponseError {
+                kind: Kind::NestedOption,
+                field: None,
+            }),
+            Some(value) => value.encode_response(true),
+            None => serde_json::value::to_raw_value(&NotFound).map_err(json_error),
+        }
     }
 }
 
 impl ConnectResponse for () {
-    fn to_connect_response(&self) -> Result<String, ResponseError> {
-        Ok("{}".to_owned())
-    }
-    fn to_found_response(&self) -> Result<String, ResponseError> {
-        Ok(r#"{"found":"true"}"#.to_owned())
+    fn encode_response(&self, found: bool) -> Result<Box<RawValue>, ResponseError> {
+        to_string_map(&(), found)
     }
 }
 
 impl<T: ConnectResponse + ?Sized> ConnectResponse for Box<T> {
-    fn to_connect_response(&self) -> Result<String, ResponseError> {
-        (**self).to_connect_response()
-    }
-    fn to_found_response(&self) -> Result<String, ResponseError> {
-        (**self).to_found_response()
+    fn encode_response(&self, found: bool) -> Result<Box<RawValue>, ResponseError> {
+        (**self).encode_response(found)
     }
 }
 
 impl<S: BuildHasher> ConnectResponse for HashMap<String, String, S> {
-    fn to_connect_response(&self) -> Result<String, ResponseError> {
-        to_string_map(self, false)
-    }
-    fn to_found_response(&self) -> Result<String, ResponseError> {
-        to_string_map(self, true)
+    fn encode_response(&self, found: bool) -> Result<Box<RawValue>, ResponseError> {
+        to_string_map(self, found)
     }
 }
 
 impl ConnectResponse for BTreeMap<String, String> {
-    fn to_connect_response(&self) -> Result<String, ResponseError> {
-        to_string_map(self, false)
-    }
-    fn to_found_response(&self) -> Result<String, ResponseError> {
-        to_string_map(self, true)
+    fn encode_response(&self, found: bool) -> Result<Box<RawValue>, ResponseError> {
+        to_string_map(self, found)
     }
 }
 
@@ -358,11 +367,11 @@ mod tests {
             total: 2.5,
         };
         assert_eq!(
-            json(&order, false).unwrap(),
+            json(&order, false).unwrap().get(),
             r#"{"items":[1,2],"total":2.5}"#
         );
         assert_eq!(
-            json(&order, true).unwrap(),
+            json(&order, true).unwrap().get(),
             r#"{"found":"true","items":[1,2],"total":2.5}"#
         );
         assert!(json(&vec![1], false)

@@ -1,14 +1,18 @@
 //! Connect's STRING_MAP encoding: a flat JSON object whose values are all strings.
 //!
-//! A `serde::Serializer` that writes the object directly: integers and floats in their usual
-//! decimal form, bools as `"true"`/`"false"`, chars and strings as they are, unit enum variants
-//! as their (serde-renamed) name, `None` fields omitted. Anything nested is an error naming
-//! the field, so a value the derive could not judge at compile time is still caught.
+//! [`to_string_map`] serializes the user's value through an adapter that feeds serde_json's
+//! own map serializer, so the response is written once, by serde_json, and wrapped as the
+//! payload without being parsed again (`serde_json::value::to_raw_value`). Integers and
+//! floats are written in their usual decimal form, bools as `"true"`/`"false"`, chars and
+//! strings as they are, unit enum variants as their (serde-renamed) name; `None` fields are
+//! omitted. Anything nested is an error naming the field, so a value the derive could not
+//! judge at compile time is still caught.
 
-use std::fmt::Display;
-use std::io::Write;
+use std::cell::Cell;
+use std::fmt::{self, Display};
 
-use serde::ser::{self, Impossible, Serialize};
+use serde::ser::{self, Impossible, Serialize, SerializeMap};
+use serde_json::value::RawValue;
 
 use super::response::ResponseError;
 
@@ -16,132 +20,167 @@ use super::response::ResponseError;
 pub(crate) fn to_string_map<T: Serialize + ?Sized>(
     value: &T,
     found: bool,
-) -> Result<String, ResponseError> {
-    let mut writer = Writer {
-        out: Vec::with_capacity(256),
-        fields: 0,
+) -> Result<Box<RawValue>, ResponseError> {
+    let map = StringMap {
+        value,
         found,
+        failure: Cell::new(None),
     };
-    writer.out.push(b'{');
-    if found {
-        writer.out.extend_from_slice(br#""found":"true""#);
-        writer.fields = 1;
-    }
-    value.serialize(&mut writer)?;
-    writer.out.push(b'}');
-    // Every byte written is ASCII punctuation or came from a `&str` through serde_json's escaper.
-    String::from_utf8(writer.out).map_err(|error| ResponseError::custom(error.to_string()))
+    serde_json::value::to_raw_value(&map).map_err(|error| {
+        map.failure
+            .take()
+            .unwrap_or_else(|| ResponseError::custom(error.to_string()))
+    })
 }
 
-struct Writer {
-    out: Vec<u8>,
-    fields: usize,
+/// The user's value seen as a STRING_MAP object. serde_json's error type cannot carry a
+/// [`ResponseError`], so the adapter keeps it here and serde_json gets its message.
+struct StringMap<'a, T: ?Sized> {
+    value: &'a T,
+    found: bool,
+    failure: Cell<Option<ResponseError>>,
+}
+
+impl<T: Serialize + ?Sized> Serialize for StringMap<'_, T> {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if self.found {
+            map.serialize_entry("found", "true")?;
+        }
+        let entries = Entries {
+            map: &mut map,
+            found: self.found,
+        };
+        match self.value.serialize(entries) {
+            Ok(()) => map.end(),
+            Err(Failure::Output(error)) => Err(error),
+            Err(Failure::Contract(error)) => {
+                let message = error.to_string();
+                self.failure.set(Some(error));
+                Err(ser::Error::custom(message))
+            }
+        }
+    }
+}
+
+/// Why writing stopped: the value breaks the contract, or serde_json's writer failed.
+#[derive(Debug)]
+enum Failure<E> {
+    Contract(ResponseError),
+    Output(E),
+}
+
+impl<E: Display> Display for Failure<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Contract(error) => error.fmt(f),
+            Failure::Output(error) => error.fmt(f),
+        }
+    }
+}
+
+impl<E: std::error::Error> std::error::Error for Failure<E> {}
+
+impl<E: ser::Error> ser::Error for Failure<E> {
+    fn custom<T: Display>(message: T) -> Self {
+        Failure::Contract(ResponseError::custom(message.to_string()))
+    }
+}
+
+fn not_an_object<T, E>(kind: &'static str) -> Result<T, Failure<E>> {
+    Err(Failure::Contract(ResponseError::not_an_object(kind)))
+}
+
+/// The top level: a struct or a map, whose fields become the object's entries.
+struct Entries<'m, M> {
+    map: &'m mut M,
     found: bool,
 }
 
-impl Writer {
-    fn entry<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> Result<(), ResponseError> {
+impl<M: SerializeMap> Entries<'_, M> {
+    fn entry<V: Serialize + ?Sized>(
+        &mut self,
+        key: &str,
+        value: &V,
+    ) -> Result<(), Failure<M::Error>> {
         if self.found && key == "found" {
-            return Err(ResponseError::found_taken());
+            return Err(Failure::Contract(ResponseError::found_taken()));
         }
-        let mark = self.out.len();
-        if self.fields > 0 {
-            self.out.push(b',');
-        }
-        write_str(&mut self.out, key);
-        self.out.push(b':');
-        match value.serialize(Scalar { out: &mut self.out }) {
-            Ok(Written::Value) => {
-                self.fields += 1;
-                Ok(())
-            }
-            Ok(Written::Nothing) => {
-                self.out.truncate(mark);
-                Ok(())
-            }
-            Err(error) => Err(error.in_field(key)),
-        }
+        value
+            .serialize(Scalar {
+                map: &mut *self.map,
+                key,
+            })
+            .map_err(|failure| match failure {
+                Failure::Contract(error) => Failure::Contract(error.in_field(key)),
+                output => output,
+            })
     }
 }
 
-fn write_str(out: &mut Vec<u8>, text: &str) {
-    // serde_json's own escaping; writing to a Vec cannot fail.
-    let _ = ser::Serializer::serialize_str(&mut serde_json::Serializer::new(out), text);
-}
-
-fn write_display(out: &mut Vec<u8>, value: impl Display) {
-    out.push(b'"');
-    let _ = write!(out, "{value}");
-    out.push(b'"');
-}
-
-fn not_an_object<T>(kind: &'static str) -> Result<T, ResponseError> {
-    Err(ResponseError::not_an_object(kind))
-}
-
-impl<'a> ser::Serializer for &'a mut Writer {
+impl<'m, M: SerializeMap> ser::Serializer for Entries<'m, M> {
     type Ok = ();
-    type Error = ResponseError;
-    type SerializeSeq = Impossible<(), ResponseError>;
-    type SerializeTuple = Impossible<(), ResponseError>;
-    type SerializeTupleStruct = Impossible<(), ResponseError>;
-    type SerializeTupleVariant = Impossible<(), ResponseError>;
-    type SerializeMap = MapWriter<'a>;
+    type Error = Failure<M::Error>;
+    type SerializeSeq = Impossible<(), Self::Error>;
+    type SerializeTuple = Impossible<(), Self::Error>;
+    type SerializeTupleStruct = Impossible<(), Self::Error>;
+    type SerializeTupleVariant = Impossible<(), Self::Error>;
+    type SerializeMap = MapEntries<'m, M>;
     type SerializeStruct = Self;
-    type SerializeStructVariant = Impossible<(), ResponseError>;
+    type SerializeStructVariant = Impossible<(), Self::Error>;
 
-    fn serialize_bool(self, _: bool) -> Result<(), ResponseError> {
+    fn serialize_bool(self, _: bool) -> Result<(), Self::Error> {
         not_an_object("a bool")
     }
-    fn serialize_i8(self, _: i8) -> Result<(), ResponseError> {
+    fn serialize_i8(self, _: i8) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_i16(self, _: i16) -> Result<(), ResponseError> {
+    fn serialize_i16(self, _: i16) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_i32(self, _: i32) -> Result<(), ResponseError> {
+    fn serialize_i32(self, _: i32) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_u8(self, _: u8) -> Result<(), ResponseError> {
+    fn serialize_i64(self, _: i64) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_u16(self, _: u16) -> Result<(), ResponseError> {
+    fn serialize_u8(self, _: u8) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_u32(self, _: u32) -> Result<(), ResponseError> {
+    fn serialize_u16(self, _: u16) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_f32(self, _: f32) -> Result<(), ResponseError> {
+    fn serialize_u32(self, _: u32) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_i64(self, _: i64) -> Result<(), ResponseError> {
+    fn serialize_u64(self, _: u64) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_u64(self, _: u64) -> Result<(), ResponseError> {
+    fn serialize_f32(self, _: f32) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_f64(self, _: f64) -> Result<(), ResponseError> {
+    fn serialize_f64(self, _: f64) -> Result<(), Self::Error> {
         not_an_object("a number")
     }
-    fn serialize_char(self, _: char) -> Result<(), ResponseError> {
-        not_an_object("a char")
-    }
-    fn serialize_str(self, _: &str) -> Result<(), ResponseError> {
+    fn serialize_char(self, _: char) -> Result<(), Self::Error> {
         not_an_object("a string")
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), ResponseError> {
+    fn serialize_str(self, _: &str) -> Result<(), Self::Error> {
+        not_an_object("a string")
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Self::Error> {
         not_an_object("bytes")
     }
-    fn serialize_none(self) -> Result<(), ResponseError> {
+    fn serialize_none(self) -> Result<(), Self::Error> {
         Ok(())
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), ResponseError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Self::Error> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<(), ResponseError> {
+    fn serialize_unit(self) -> Result<(), Self::Error> {
         Ok(())
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), ResponseError> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Self::Error> {
         Ok(())
     }
     fn serialize_unit_variant(
@@ -149,14 +188,14 @@ impl<'a> ser::Serializer for &'a mut Writer {
         _: &'static str,
         _: u32,
         _: &'static str,
-    ) -> Result<(), ResponseError> {
+    ) -> Result<(), Self::Error> {
         not_an_object("an enum variant")
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         value: &T,
-    ) -> Result<(), ResponseError> {
+    ) -> Result<(), Self::Error> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -165,20 +204,20 @@ impl<'a> ser::Serializer for &'a mut Writer {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<(), ResponseError> {
+    ) -> Result<(), Self::Error> {
         not_an_object("an enum variant")
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ResponseError> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Self::Error> {
         not_an_object("a list")
     }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ResponseError> {
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Self::Error> {
         not_an_object("a tuple")
     }
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleStruct, ResponseError> {
+    ) -> Result<Self::SerializeTupleStruct, Self::Error> {
         not_an_object("a tuple struct")
     }
     fn serialize_tuple_variant(
@@ -187,16 +226,16 @@ impl<'a> ser::Serializer for &'a mut Writer {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ResponseError> {
+    ) -> Result<Self::SerializeTupleVariant, Self::Error> {
         not_an_object("an enum variant")
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ResponseError> {
-        Ok(MapWriter {
-            writer: self,
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Self::Error> {
+        Ok(MapEntries {
+            entries: self,
             key: None,
         })
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, ResponseError> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Self::Error> {
         Ok(self)
     }
     fn serialize_struct_variant(
@@ -205,154 +244,153 @@ impl<'a> ser::Serializer for &'a mut Writer {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeStructVariant, ResponseError> {
+    ) -> Result<Self::SerializeStructVariant, Self::Error> {
         not_an_object("an enum variant")
     }
 }
 
-impl ser::SerializeStruct for &mut Writer {
+impl<M: SerializeMap> ser::SerializeStruct for Entries<'_, M> {
     type Ok = ();
-    type Error = ResponseError;
+    type Error = Failure<M::Error>;
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
         value: &T,
-    ) -> Result<(), ResponseError> {
+    ) -> Result<(), Self::Error> {
         self.entry(key, value)
     }
-    fn end(self) -> Result<(), ResponseError> {
+    fn end(self) -> Result<(), Self::Error> {
         Ok(())
     }
 }
 
-struct MapWriter<'a> {
-    writer: &'a mut Writer,
+struct MapEntries<'m, M> {
+    entries: Entries<'m, M>,
     key: Option<String>,
 }
 
-impl ser::SerializeMap for MapWriter<'_> {
+impl<M: SerializeMap> ser::SerializeMap for MapEntries<'_, M> {
     type Ok = ();
-    type Error = ResponseError;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), ResponseError> {
-        self.key = Some(key.serialize(KeyText)?);
+    type Error = Failure<M::Error>;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Self::Error> {
+        self.key = Some(key.serialize(KeyText).map_err(Failure::Contract)?);
         Ok(())
     }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ResponseError> {
-        let key = self
-            .key
-            .take()
-            .ok_or_else(|| ResponseError::custom("a map value came without its key"))?;
-        self.writer.entry(&key, value)
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Self::Error> {
+        let key = self.key.take().ok_or_else(|| {
+            Failure::Contract(ResponseError::custom("a map value came without its key"))
+        })?;
+        self.entries.entry(&key, value)
     }
-    fn end(self) -> Result<(), ResponseError> {
+    fn end(self) -> Result<(), Self::Error> {
         Ok(())
     }
 }
 
-/// What serializing one value wrote.
-enum Written {
-    Value,
-    /// `None`: the entry is omitted.
-    Nothing,
-}
+/// A number, written as a JSON string through its `Display` form (no intermediate `String`).
+struct Shown<D>(D);
 
-/// Serializes one field value as a JSON string.
-struct Scalar<'a> {
-    out: &'a mut Vec<u8>,
-}
-
-impl Scalar<'_> {
-    fn number(self, value: impl Display) -> Result<Written, ResponseError> {
-        write_display(self.out, value);
-        Ok(Written::Value)
+impl<D: Display> Serialize for Shown<D> {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
     }
-    fn float(self, value: f64, display: impl Display) -> Result<Written, ResponseError> {
+}
+
+/// Serializes one field's value as the string entry `key: "value"`, or nothing for `None`.
+struct Scalar<'m, 'k, M> {
+    map: &'m mut M,
+    key: &'k str,
+}
+
+impl<M: SerializeMap> Scalar<'_, '_, M> {
+    fn put<V: Serialize + ?Sized>(self, value: &V) -> Result<(), Failure<M::Error>> {
+        self.map
+            .serialize_entry(self.key, value)
+            .map_err(Failure::Output)
+    }
+    fn float(self, value: f64, display: impl Display) -> Result<(), Failure<M::Error>> {
         if !value.is_finite() {
-            return Err(ResponseError::not_flat(format!(
+            return Err(Failure::Contract(ResponseError::not_flat(format!(
                 "{value}, not a finite number"
-            )));
+            ))));
         }
-        self.number(display)
+        self.put(&Shown(display))
     }
 }
 
-fn not_flat<T>(kind: &'static str) -> Result<T, ResponseError> {
-    Err(ResponseError::not_flat(kind.to_owned()))
+fn not_flat<T, E>(kind: &'static str) -> Result<T, Failure<E>> {
+    Err(Failure::Contract(ResponseError::not_flat(kind.to_owned())))
 }
 
-impl ser::Serializer for Scalar<'_> {
-    type Ok = Written;
-    type Error = ResponseError;
-    type SerializeSeq = Impossible<Written, ResponseError>;
-    type SerializeTuple = Impossible<Written, ResponseError>;
-    type SerializeTupleStruct = Impossible<Written, ResponseError>;
-    type SerializeTupleVariant = Impossible<Written, ResponseError>;
-    type SerializeMap = Impossible<Written, ResponseError>;
-    type SerializeStruct = Impossible<Written, ResponseError>;
-    type SerializeStructVariant = Impossible<Written, ResponseError>;
+impl<M: SerializeMap> ser::Serializer for Scalar<'_, '_, M> {
+    type Ok = ();
+    type Error = Failure<M::Error>;
+    type SerializeSeq = Impossible<(), Self::Error>;
+    type SerializeTuple = Impossible<(), Self::Error>;
+    type SerializeTupleStruct = Impossible<(), Self::Error>;
+    type SerializeTupleVariant = Impossible<(), Self::Error>;
+    type SerializeMap = Impossible<(), Self::Error>;
+    type SerializeStruct = Impossible<(), Self::Error>;
+    type SerializeStructVariant = Impossible<(), Self::Error>;
 
-    fn serialize_bool(self, v: bool) -> Result<Written, ResponseError> {
-        self.out
-            .extend_from_slice(if v { br#""true""# } else { br#""false""# });
-        Ok(Written::Value)
+    fn serialize_bool(self, v: bool) -> Result<(), Self::Error> {
+        self.put(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_i8(self, v: i8) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_i16(self, v: i16) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_i16(self, v: i16) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_i32(self, v: i32) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_i32(self, v: i32) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_i64(self, v: i64) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_i64(self, v: i64) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_i128(self, v: i128) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_i128(self, v: i128) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_u8(self, v: u8) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_u8(self, v: u8) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_u16(self, v: u16) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_u16(self, v: u16) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_u32(self, v: u32) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_u32(self, v: u32) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_u64(self, v: u64) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_u64(self, v: u64) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_u128(self, v: u128) -> Result<Written, ResponseError> {
-        self.number(v)
+    fn serialize_u128(self, v: u128) -> Result<(), Self::Error> {
+        self.put(&Shown(v))
     }
-    fn serialize_f32(self, v: f32) -> Result<Written, ResponseError> {
+    fn serialize_f32(self, v: f32) -> Result<(), Self::Error> {
         self.float(f64::from(v), v)
     }
-    fn serialize_f64(self, v: f64) -> Result<Written, ResponseError> {
+    fn serialize_f64(self, v: f64) -> Result<(), Self::Error> {
         self.float(v, v)
     }
-    fn serialize_char(self, v: char) -> Result<Written, ResponseError> {
-        write_str(self.out, v.encode_utf8(&mut [0; 4]));
-        Ok(Written::Value)
+    fn serialize_char(self, v: char) -> Result<(), Self::Error> {
+        self.put(&v)
     }
-    fn serialize_str(self, v: &str) -> Result<Written, ResponseError> {
-        write_str(self.out, v);
-        Ok(Written::Value)
+    fn serialize_str(self, v: &str) -> Result<(), Self::Error> {
+        self.put(v)
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Written, ResponseError> {
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Self::Error> {
         not_flat("bytes")
     }
-    fn serialize_none(self) -> Result<Written, ResponseError> {
-        Ok(Written::Nothing)
+    fn serialize_none(self) -> Result<(), Self::Error> {
+        Ok(())
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Written, ResponseError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Self::Error> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<Written, ResponseError> {
+    fn serialize_unit(self) -> Result<(), Self::Error> {
         not_flat("`()`")
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Written, ResponseError> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Self::Error> {
         not_flat("a unit struct")
     }
     fn serialize_unit_variant(
@@ -360,14 +398,14 @@ impl ser::Serializer for Scalar<'_> {
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<Written, ResponseError> {
-        self.serialize_str(variant)
+    ) -> Result<(), Self::Error> {
+        self.put(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         value: &T,
-    ) -> Result<Written, ResponseError> {
+    ) -> Result<(), Self::Error> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -376,20 +414,20 @@ impl ser::Serializer for Scalar<'_> {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<Written, ResponseError> {
+    ) -> Result<(), Self::Error> {
         not_flat("an enum variant with data")
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ResponseError> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Self::Error> {
         not_flat("a list")
     }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ResponseError> {
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Self::Error> {
         not_flat("a tuple")
     }
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleStruct, ResponseError> {
+    ) -> Result<Self::SerializeTupleStruct, Self::Error> {
         not_flat("a tuple struct")
     }
     fn serialize_tuple_variant(
@@ -398,17 +436,17 @@ impl ser::Serializer for Scalar<'_> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ResponseError> {
+    ) -> Result<Self::SerializeTupleVariant, Self::Error> {
         not_flat("an enum variant with data")
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ResponseError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Self::Error> {
         not_flat("a map")
     }
     fn serialize_struct(
         self,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeStruct, ResponseError> {
+    ) -> Result<Self::SerializeStruct, Self::Error> {
         not_flat("a struct")
     }
     fn serialize_struct_variant(
@@ -417,7 +455,7 @@ impl ser::Serializer for Scalar<'_> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeStructVariant, ResponseError> {
+    ) -> Result<Self::SerializeStructVariant, Self::Error> {
         not_flat("an enum variant with data")
     }
 }
@@ -575,6 +613,11 @@ mod tests {
     use serde::Serialize;
     use std::collections::BTreeMap;
 
+    /// The encoded text (the tests compare texts).
+    fn encode<T: Serialize + ?Sized>(value: &T, found: bool) -> Result<String, ResponseError> {
+        to_string_map(value, found).map(|raw| raw.get().to_owned())
+    }
+
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Account {
@@ -616,7 +659,7 @@ mod tests {
 
     #[test]
     fn scalars_become_strings_and_none_is_omitted() {
-        let text = to_string_map(&account(), false).unwrap();
+        let text = encode(&account(), false).unwrap();
         assert_eq!(
             text,
             concat!(
@@ -637,7 +680,7 @@ mod tests {
             big: f64,
             tiny: f64,
         }
-        let text = to_string_map(
+        let text = encode(
             &F {
                 big: 1e21,
                 tiny: 1e-7,
@@ -658,18 +701,18 @@ mod tests {
             a: &'static str,
         }
         assert_eq!(
-            to_string_map(&One { a: "x" }, true).unwrap(),
+            encode(&One { a: "x" }, true).unwrap(),
             r#"{"found":"true","a":"x"}"#
         );
-        assert_eq!(to_string_map(&(), true).unwrap(), r#"{"found":"true"}"#);
+        assert_eq!(encode(&(), true).unwrap(), r#"{"found":"true"}"#);
         #[derive(Serialize)]
         struct Clash {
             found: bool,
         }
-        let error = to_string_map(&Clash { found: true }, true).unwrap_err();
+        let error = encode(&Clash { found: true }, true).unwrap_err();
         assert!(error.to_string().contains("`found`"), "{error}");
         assert_eq!(
-            to_string_map(&Clash { found: false }, false).unwrap(),
+            encode(&Clash { found: false }, false).unwrap(),
             r#"{"found":"false"}"#
         );
     }
@@ -681,7 +724,7 @@ mod tests {
             ok: u8,
             items: Vec<u8>,
         }
-        let error = to_string_map(
+        let error = encode(
             &Nested {
                 ok: 1,
                 items: vec![1],
@@ -698,7 +741,7 @@ mod tests {
         struct NotFinite {
             x: f64,
         }
-        let error = to_string_map(&NotFinite { x: f64::NAN }, false).unwrap_err();
+        let error = encode(&NotFinite { x: f64::NAN }, false).unwrap_err();
         assert!(
             error
                 .to_string()
@@ -713,21 +756,21 @@ mod tests {
             ("b".to_owned(), "2".to_owned()),
             ("a".to_owned(), "1".to_owned()),
         ]);
-        assert_eq!(to_string_map(&map, false).unwrap(), r#"{"a":"1","b":"2"}"#);
+        assert_eq!(encode(&map, false).unwrap(), r#"{"a":"1","b":"2"}"#);
         let numbered = BTreeMap::from([(1_u8, 2_u8)]);
-        assert_eq!(to_string_map(&numbered, false).unwrap(), r#"{"1":"2"}"#);
+        assert_eq!(encode(&numbered, false).unwrap(), r#"{"1":"2"}"#);
         let bad = BTreeMap::from([((1, 2), "x")]);
-        assert!(to_string_map(&bad, false).is_err());
+        assert!(encode(&bad, false).is_err());
     }
 
     #[test]
     fn top_level_must_be_an_object() {
-        let error = to_string_map(&vec![1], false).unwrap_err();
+        let error = encode(&vec![1], false).unwrap_err();
         assert!(
             error.to_string().contains("serializes as a list"),
             "{error}"
         );
-        assert!(to_string_map("text", false).is_err());
-        assert_eq!(to_string_map(&(), false).unwrap(), "{}");
+        assert!(encode("text", false).is_err());
+        assert_eq!(encode(&(), false).unwrap(), "{}");
     }
 }

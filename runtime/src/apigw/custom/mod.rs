@@ -77,7 +77,7 @@ use serde_json::value::RawValue;
 use super::envelope;
 use super::response::Body;
 use super::{ApiError, StatusCode, MAX_RESPONSE_BYTES};
-use crate::contract::{raw_from_json, Contract, DecodeError, Reply};
+use crate::contract::{Contract, DecodeError, Reply};
 
 pub use patterns::{marker, SelectionPattern};
 
@@ -277,13 +277,13 @@ impl<T> Contract for ApiGatewayCustom<T> {
 
     fn encode(&self, output: glue::Outcome, _meta: &(), context: &Context) -> Reply {
         let error = match output {
-            glue::Outcome::Response(Ok(json)) if json.len() <= MAX_RESPONSE_BYTES => {
-                return Ok(raw_from_json(json));
+            glue::Outcome::Response(Ok(json)) if json.get().len() <= MAX_RESPONSE_BYTES => {
+                return Ok(json);
             }
             glue::Outcome::Response(Ok(json)) => ApiError::internal(format!(
                 "the response is {} bytes serialized; Lambda's synchronous response limit is 6 MB \
                  ({MAX_RESPONSE_BYTES} bytes)",
-                json.len()
+                json.get().len()
             ))
             .named("ResponseTooLarge"),
             glue::Outcome::Response(Err(error)) => ApiError::internal(format!(
@@ -347,7 +347,7 @@ pub mod glue {
     /// What a custom-integration handler's call came to.
     pub enum Outcome {
         /// `Ok(value)`, serialized (or why it could not be).
-        Response(Result<String, serde_json::Error>),
+        Response(Result<Box<serde_json::value::RawValue>, serde_json::Error>),
         /// `Err(error)`, converted.
         Failed(ApiError),
     }
@@ -420,12 +420,12 @@ pub mod glue {
                 `serde::Serialize` for it"
     )]
     pub trait ResponseBody {
-        fn to_json(&self) -> Result<String, serde_json::Error>;
+        fn to_json(&self) -> Result<Box<serde_json::value::RawValue>, serde_json::Error>;
     }
 
     impl<T: Serialize> ResponseBody for T {
-        fn to_json(&self) -> Result<String, serde_json::Error> {
-            serde_json::to_string(self)
+        fn to_json(&self) -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
+            serde_json::value::to_raw_value(self)
         }
     }
 
