@@ -14,8 +14,10 @@
 //! 4. rebuild: `cargo build` (dev profile) after editing a string literal in the handler's
 //!    body, rounds interleaved, ratios as for the loop. The edited files are restored.
 //!
-//! `--quick` shortens every part (for trying the tool, not for figures). Exit status 1 when
-//! a goal is missed, 2 when something could not be measured.
+//! `--quick` shortens every part (for trying the tool, not for figures). `--only PART`
+//! (`per-invocation`, `size`, `loop` or `rebuild`; repeatable) runs only those parts, for
+//! checking a change; the worst-ratio line then covers only what ran. Exit status 1 when a
+//! goal is missed, 2 when something could not be measured.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -135,20 +137,44 @@ struct Row {
 
 struct Settings {
     quick: bool,
+    /// The parts to run; empty for all of them.
+    only: Vec<String>,
 }
+
+impl Settings {
+    fn runs(&self, part: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|only| only == part)
+    }
+}
+
+const PARTS: [&str; 4] = ["per-invocation", "size", "loop", "rebuild"];
 
 fn main() -> ExitCode {
     let mut quick = false;
-    for argument in std::env::args().skip(1) {
+    let mut only = Vec::new();
+    let mut arguments = std::env::args().skip(1);
+    while let Some(argument) = arguments.next() {
         match argument.as_str() {
             "--quick" => quick = true,
+            "--only" => match arguments.next() {
+                Some(part) if PARTS.contains(&part.as_str()) => only.push(part),
+                part => {
+                    eprintln!(
+                        "bench: `--only` takes one of {}, not {part:?}",
+                        PARTS.join(", ")
+                    );
+                    return ExitCode::from(2);
+                }
+            },
             other => {
-                eprintln!("bench: unknown argument `{other}`; usage: bench [--quick]");
+                eprintln!(
+                    "bench: unknown argument `{other}`; usage: bench [--quick] [--only PART]..."
+                );
                 return ExitCode::from(2);
             }
         }
     }
-    let settings = Settings { quick };
+    let settings = Settings { quick, only };
     match run(&settings) {
         Ok(rows) => report(&rows),
         Err(error) => {
@@ -160,15 +186,25 @@ fn main() -> ExitCode {
 
 fn run(settings: &Settings) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
-    eprintln!("bench: 1/4 per invocation (criterion)");
-    rows.extend(per_invocation(settings)?);
-    eprintln!("bench: 2/4 release binaries and their sizes");
-    let binaries = release_binaries()?;
-    rows.extend(sizes(&binaries)?);
-    eprintln!("bench: 3/4 the whole loop against the mock Runtime API");
-    rows.extend(whole_loop(settings, &binaries)?);
-    eprintln!("bench: 4/4 rebuild after editing the handler's body");
-    rows.extend(rebuild(settings)?);
+    if settings.runs("per-invocation") {
+        eprintln!("bench: 1/4 per invocation (criterion)");
+        rows.extend(per_invocation(settings)?);
+    }
+    if settings.runs("size") || settings.runs("loop") {
+        eprintln!("bench: 2/4 release binaries and their sizes");
+        let binaries = release_binaries()?;
+        if settings.runs("size") {
+            rows.extend(sizes(&binaries)?);
+        }
+        if settings.runs("loop") {
+            eprintln!("bench: 3/4 the whole loop against the mock Runtime API");
+            rows.extend(whole_loop(settings, &binaries)?);
+        }
+    }
+    if settings.runs("rebuild") {
+        eprintln!("bench: 4/4 rebuild after editing the handler's body");
+        rows.extend(rebuild(settings)?);
+    }
     Ok(rows)
 }
 
@@ -613,14 +649,20 @@ fn report(rows: &[Row]) -> ExitCode {
     let mut worst = Vec::new();
     let mut missed = false;
     for goal in GOALS {
-        let ratios = rows
+        let ratios: Vec<f64> = rows
             .iter()
             .filter(|row| row.goal.is_some_and(|g| std::ptr::eq(g, goal)))
-            .map(|row| row.ratio);
+            .map(|row| row.ratio)
+            .collect();
+        if ratios.is_empty() {
+            // Its part was left out with `--only`.
+            worst.push(format!("{} not run", goal.name));
+            continue;
+        }
         let value = if goal.at_most {
-            ratios.fold(f64::NAN, f64::max)
+            ratios.iter().copied().fold(f64::NAN, f64::max)
         } else {
-            ratios.fold(f64::NAN, f64::min)
+            ratios.iter().copied().fold(f64::NAN, f64::min)
         };
         missed |= !met(goal, value);
         worst.push(format!(
