@@ -7,19 +7,18 @@
 //! - input that cannot be read or is not JSON: a message on stderr, exit status 2;
 //! - logs go to stderr.
 
-use std::future::Future;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use lambda_runtime::{Context, Diagnostic};
 
-use crate::contract::{Payload, Reply};
-use crate::run::Handler;
+use crate::contract::Reply;
+use crate::run::Driven;
 
 /// Exit status of a local run whose input could not be read or was not JSON.
 pub const EXIT_BAD_INPUT: u8 = 2;
 
-pub(crate) async fn run<H: Handler>(handler: &H, arguments: &[String]) -> ExitCode {
+pub(crate) async fn run(handler: &dyn Driven, arguments: &[String]) -> ExitCode {
     let source = arguments.first().map(String::as_str).unwrap_or("-");
     if let Some(exit) = handler.local_command(source) {
         return exit;
@@ -35,19 +34,8 @@ pub(crate) async fn run<H: Handler>(handler: &H, arguments: &[String]) -> ExitCo
         eprintln!("{}: {message}", handler.name());
         return ExitCode::from(EXIT_BAD_INPUT);
     }
-    let reply = invoke_bytes(handler, &bytes, local_context()).await;
+    let reply = handler.invoke(&bytes, local_context()).await;
     print_reply(&reply)
-}
-
-/// Invokes the glue on raw bytes exactly as the Lambda loop does. The bytes are decoded
-/// at once: the future holds the decoded event, not the bytes.
-pub(crate) fn invoke_bytes<'h, H: Handler>(
-    handler: &'h H,
-    bytes: &[u8],
-    context: Context,
-) -> impl Future<Output = Reply> + 'h {
-    let Payload(payload) = Payload::<H::Event>::from_slice(bytes);
-    handler.call(payload, context)
 }
 
 /// The context of a local invocation: a fixed request id, no Lambda deadline.

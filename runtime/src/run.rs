@@ -7,8 +7,9 @@ use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_util::future::Either;
+use futures_util::future::{Either, LocalBoxFuture};
 use futures_util::FutureExt;
+use lambda_runtime::tracing::subscriber::fmt::writer::BoxMakeWriter;
 use lambda_runtime::{Context, Diagnostic, Error, LambdaEvent};
 use tokio::sync::OnceCell;
 
@@ -47,6 +48,38 @@ pub trait Handler: 'static {
     #[doc(hidden)]
     fn local_command(&self, _argument: &str) -> Option<ExitCode> {
         None
+    }
+}
+
+/// The object-safe face of a [`Handler`], all the driver needs: the lambda_runtime loop,
+/// local mode and the tracing set-up take a `&dyn Driven`, so they are compiled once, in this
+/// crate, rather than again in every handler's crate (and on every edit of its body).
+///
+/// An invocation costs one boxed future for it; the event is decoded before the box is made,
+/// so the box holds the handler's own future and nothing beside it.
+pub(crate) trait Driven {
+    fn name(&self) -> &'static str;
+    fn init(&self) -> LocalBoxFuture<'_, Result<(), Error>>;
+    fn invoke(&self, bytes: &[u8], context: Context) -> LocalBoxFuture<'_, Reply>;
+    fn local_command(&self, argument: &str) -> Option<ExitCode>;
+}
+
+impl<H: Handler> Driven for H {
+    fn name(&self) -> &'static str {
+        Handler::name(self)
+    }
+
+    fn init(&self) -> LocalBoxFuture<'_, Result<(), Error>> {
+        Box::pin(Handler::init(self))
+    }
+
+    fn invoke(&self, bytes: &[u8], context: Context) -> LocalBoxFuture<'_, Reply> {
+        let Payload(payload) = Payload::<H::Event>::from_slice(bytes);
+        Box::pin(self.call(payload, context))
+    }
+
+    fn local_command(&self, argument: &str) -> Option<ExitCode> {
+        Handler::local_command(self, argument)
     }
 }
 
@@ -264,6 +297,11 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// The generated `main`: local mode when `AWS_LAMBDA_RUNTIME_API` is unset, otherwise init
 /// and serve invocations through `lambda_runtime` until the sandbox goes away.
 pub fn main<H: Handler>(handler: H) -> ExitCode {
+    // Leaked: the handler lives as long as the process, and the driver takes it as `'static`.
+    drive(Box::leak(Box::new(handler)))
+}
+
+fn drive(handler: &'static dyn Driven) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -275,25 +313,24 @@ pub fn main<H: Handler>(handler: H) -> ExitCode {
         }
     };
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {
-        init_tracing(std::io::stderr);
+        init_tracing(BoxMakeWriter::new(std::io::stderr));
         let arguments: Vec<String> = std::env::args().skip(1).collect();
-        return runtime.block_on(crate::local::run(&handler, &arguments));
+        return runtime.block_on(crate::local::run(handler, &arguments));
     }
-    init_tracing(std::io::stdout);
-    runtime.block_on(serve(handler))
+    init_tracing(BoxMakeWriter::new(std::io::stdout));
+    // Through a `dyn` future: its poll function is then compiled once, not copied into
+    // each codegen unit that refers to it.
+    let serve: LocalBoxFuture<'static, ExitCode> = Box::pin(serve(handler));
+    runtime.block_on(serve)
 }
 
 /// Initialises tracing as `lambda_runtime::tracing::init_default_subscriber` does
 /// (`AWS_LAMBDA_LOG_LEVEL`, else `RUST_LOG`, else INFO; JSON lines when
 /// `AWS_LAMBDA_LOG_FORMAT=JSON`), with one difference: lambda_runtime's own line for a handler
 /// error is off, because the contract has already logged that error once, with its context.
-fn init_tracing<W>(writer: W)
-where
-    W: for<'writer> lambda_runtime::tracing::subscriber::fmt::MakeWriter<'writer>
-        + Send
-        + Sync
-        + 'static,
-{
+///
+/// One writer type for both destinations, so the subscriber is instantiated once.
+fn init_tracing(writer: BoxMakeWriter) {
     use lambda_runtime::tracing::subscriber::filter::{EnvFilter, LevelFilter};
     use std::str::FromStr;
 
@@ -323,19 +360,17 @@ where
     };
 }
 
-async fn serve<H: Handler>(handler: H) -> ExitCode {
+async fn serve(handler: &'static dyn Driven) -> ExitCode {
     if let Err(error) = handler.init().await {
         tracing::error!(handler = handler.name(), error = %error, source_chain = crate::error_sources(&*error), "init failed; exiting");
         report_init_error(&init_diagnostic(handler.name(), &*error)).await;
         return ExitCode::FAILURE;
     }
-    let handler: &'static H = Box::leak(Box::new(handler));
-    // Not an `async move` block: the handler's own future is returned, so the event is not
-    // kept a second time beside it.
+    // The handler's own (boxed) future is returned, so the event is not kept a second time
+    // beside it.
     let service = lambda_runtime::service_fn(move |event: LambdaEvent<handoff::Placeholder>| {
         let (_, context) = event.into_parts();
-        let Payload(payload) = handoff::take::<H::Event>();
-        handler.call(payload, context)
+        handoff::invoke(handler, context)
     });
     // What `lambda_runtime::run` builds, with the hand-off layer inside its tracing span.
     let runtime = lambda_runtime::Runtime::new(service)
@@ -356,7 +391,7 @@ async fn serve<H: Handler>(handler: H) -> ExitCode {
 /// `serde_path_to_error`: every string is checked to be UTF-8 on its own and every key is
 /// recorded as a path segment, which for a 2 KB Connect contact costs more instructions than
 /// the whole glue. The glue decodes the bytes itself ([`Payload::from_slice`]: UTF-8 checked
-/// once, the path found only when decoding fails), so the layer below lambda_runtime's tracing
+/// once, no path tracked), so the layer below lambda_runtime's tracing
 /// span takes the body out of each invocation and leaves `null` in its place, which
 /// lambda_runtime decodes as a [`handoff::Placeholder`] at no cost.
 ///
@@ -368,12 +403,14 @@ mod handoff {
     use std::task::{Context, Poll};
 
     use bytes::Bytes;
+    use futures_util::future::LocalBoxFuture;
     use lambda_runtime::tower::Service;
-    use lambda_runtime::LambdaInvocation;
-    use serde::de::{DeserializeOwned, Deserializer, IgnoredAny};
+    use lambda_runtime::{Diagnostic, LambdaInvocation};
+    use serde::de::{Deserializer, IgnoredAny};
     use serde::Deserialize;
 
-    use crate::contract::{DecodeError, Payload};
+    use super::Driven;
+    use crate::contract::Reply;
 
     thread_local! {
         static BODY: RefCell<Option<Bytes>> = const { RefCell::new(None) };
@@ -388,16 +425,27 @@ mod handoff {
         }
     }
 
-    /// Decodes the bytes the layer took out of the current invocation.
-    pub(super) fn take<T: DeserializeOwned>() -> Payload<T> {
-        match BODY.with(|body| body.borrow_mut().take()) {
-            Some(bytes) => Payload::from_slice(&bytes),
-            None => Payload(Err(DecodeError::new(
-                "lambda-contract did not receive the invocation's payload from lambda_runtime \
-                 (its hand-off layer is not in place); the handler was not called"
-                    .to_owned(),
-            ))),
+    /// Invokes the handler on the bytes the layer took out of the current invocation.
+    pub(super) fn invoke(
+        handler: &'static dyn Driven,
+        context: lambda_runtime::Context,
+    ) -> LocalBoxFuture<'static, Reply> {
+        match take() {
+            Some(bytes) => handler.invoke(&bytes, context),
+            None => Box::pin(std::future::ready(Err(Diagnostic {
+                error_type: "PayloadNotReceived".to_owned(),
+                error_message: NOT_RECEIVED.to_owned(),
+            }))),
         }
+    }
+
+    const NOT_RECEIVED: &str = "lambda-contract did not receive the invocation's payload from \
+                                lambda_runtime (its hand-off layer is not in place); the handler \
+                                was not called";
+
+    /// The bytes the layer took out of the current invocation, if any.
+    pub(super) fn take() -> Option<Bytes> {
+        BODY.with(|body| body.borrow_mut().take())
     }
 
     pub(super) struct Layer;
@@ -472,8 +520,9 @@ mod tests {
         let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
         let record = seen.clone();
         let inner = service_fn(move |invocation: LambdaInvocation| {
-            let Payload(payload) = handoff::take::<serde_json::Value>();
-            record.borrow_mut().push((invocation.body.clone(), payload));
+            record
+                .borrow_mut()
+                .push((invocation.body.clone(), handoff::take()));
             std::future::ready(Ok::<(), lambda_runtime::Error>(()))
         });
         let mut service = handoff::Layer.layer(inner);
@@ -487,18 +536,16 @@ mod tests {
 
         let seen = seen.borrow();
         assert_eq!(&seen[0].0[..], b"null", "lambda_runtime decodes `null`");
-        assert_eq!(seen[0].1.as_ref().unwrap(), &serde_json::json!({"a": 1}));
-        let error = seen[1].1.as_ref().unwrap_err().to_string();
-        assert!(error.starts_with("expected ident"), "{error}");
+        assert_eq!(seen[0].1.as_deref(), Some(&br#"{"a": 1}"#[..]));
+        assert_eq!(&seen[1].0[..], b"null");
+        assert_eq!(seen[1].1.as_deref(), Some(&b"not json"[..]));
         // Nothing is left behind by an invocation that did not take it (lambda_runtime
         // answered it itself, say).
         let mut ignoring = handoff::Layer.layer(service_fn(|_: LambdaInvocation| {
             std::future::ready(Ok::<(), lambda_runtime::Error>(()))
         }));
         drop(ignoring.call(invocation(br#"{"b": 2}"#)));
-        let Payload(left) = handoff::take::<serde_json::Value>();
-        let error = left.unwrap_err().to_string();
-        assert!(error.contains("hand-off layer is not in place"), "{error}");
+        assert_eq!(handoff::take(), None);
     }
 
     #[test]

@@ -32,8 +32,8 @@
 use lambda_runtime::{Context, Diagnostic};
 use serde_json::Value;
 
-use crate::local::{invoke_bytes, local_context};
-use crate::run::Handler;
+use crate::local::local_context;
+use crate::run::{Driven, Handler};
 
 /// Invokes the glue with an event, under the context local mode uses (request id
 /// `local-invocation`, no Lambda deadline).
@@ -62,14 +62,14 @@ pub async fn invoke_with_context<H: Handler>(
 /// Invokes the glue with raw event bytes and returns the raw response, byte for byte as it
 /// would be posted to the Runtime API.
 ///
-/// The bytes are decoded when it is called, as lambda_runtime decodes them before calling
-/// the handler: the future borrows the handler only.
+/// It takes the very path an invocation in Lambda takes: the bytes are decoded when it is
+/// called, and the future (boxed, as in Lambda) borrows the handler only.
 pub fn invoke_raw<'h, H: Handler>(
     handler: &'h H,
     event: &[u8],
     context: Context,
 ) -> impl std::future::Future<Output = Result<Box<serde_json::value::RawValue>, Diagnostic>> + 'h {
-    invoke_bytes(handler, event, context)
+    Driven::invoke(handler, event, context)
 }
 
 /// A context for [`invoke_with_context`]: the given request id and a deadline
