@@ -97,13 +97,16 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
                 #(#extractions)*
                 ::core::result::Result::Ok((#(#names,)*))
             };
-            async move {
-                let (#(#names,)*) = match #extracted {
-                    ::core::result::Result::Ok(#extracted) => #extracted,
-                    ::core::result::Result::Err(#error) => return ::core::result::Result::Err(#error),
-                };
-                let #future = #name(#(#call_args),*);
-                #outcome
+            // The function is called here, not in an `async` block, so its arguments move
+            // straight into its future and are not kept a second time beside it.
+            match #extracted {
+                ::core::result::Result::Ok((#(#names,)*)) => {
+                    let #future = #name(#(#call_args),*);
+                    ::lambda_contract::__private::Either::Left(#outcome)
+                }
+                ::core::result::Result::Err(#error) => ::lambda_contract::__private::Either::Right(
+                    ::lambda_contract::__private::ready(::core::result::Result::Err(#error)),
+                ),
             }
         })
     };

@@ -87,7 +87,7 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>, timeout_ms: u64
         ::lambda_contract::__private::connect::lambda(#name_text, #init, #timeout_ms, |#event, #state, #context| {
             let _ = (&#state, &#context);
             let #future = #name(#(#call_args),*);
-            async move { #outcome }
+            #outcome
         })
     };
     handler::emit(handler, "connect_handler", lambda)

@@ -134,7 +134,7 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>, statuses: &[u16
         #lambda_fn(#name_text, &[#(#statuses),*], #init, |#input, #state, #context| {
             let _ = (&#state, &#context);
             let #future = #name(#(#call_args),*);
-            async move { #outcome }
+            #outcome
         })
     };
     handler::emit(handler, "apigw_custom", lambda)

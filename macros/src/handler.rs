@@ -63,15 +63,34 @@ pub(crate) fn respan(ident: &syn::Ident, span: Span) -> syn::Ident {
 }
 
 impl Handler {
-    /// Turns the awaited return value into the caller's `Outcome` through
+    /// Maps the handler's future to the caller's `Outcome` through
     /// `::lambda_contract::__private::<module>`'s `respond` and `fail`. With `Result<T, E>`
     /// spelled out, `T` and `E` are judged each at its own token; otherwise (an alias, or no
     /// `Result`) the whole return type is judged at once by `whole`, so there is one error.
+    ///
+    /// A combinator (`__private::map`), not an `async` block: a block would keep the
+    /// handler's future twice, as a captured value and again where it is awaited.
     pub(crate) fn outcome(
         &self,
         module: &str,
         whole: &str,
         future: &syn::Ident,
+        value: &syn::Ident,
+        error: &syn::Ident,
+    ) -> TokenStream {
+        let output = local("output");
+        let conclude = self.conclude(module, whole, &output, value, error);
+        quote! {
+            ::lambda_contract::__private::map(#future, move |#output| #conclude)
+        }
+    }
+
+    /// The match turning the handler's output into the caller's `Outcome`.
+    fn conclude(
+        &self,
+        module: &str,
+        whole: &str,
+        output: &syn::Ident,
         value: &syn::Ident,
         error: &syn::Ident,
     ) -> TokenStream {
@@ -84,8 +103,8 @@ impl Handler {
                 syn::Ident::new(module, output_span),
                 syn::Ident::new(whole, output_span),
             );
-            let future = respan(future, output_span);
-            return quote_spanned!(output_span=> ::lambda_contract::__private::#module::#whole(#future.await));
+            let output = respan(output, output_span);
+            return quote_spanned!(output_span=> ::lambda_contract::__private::#module::#whole(#output));
         };
         let (ok_span, err_span) = (ok.span(), err.span());
         let respond = {
@@ -97,7 +116,7 @@ impl Handler {
             quote_spanned!(err_span=> ::lambda_contract::__private::#module::fail(#error))
         };
         quote! {
-            match #future.await {
+            match #output {
                 ::core::result::Result::Ok(#value) => #respond,
                 ::core::result::Result::Err(#error) => #fail,
             }

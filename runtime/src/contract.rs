@@ -31,14 +31,15 @@ pub trait Contract {
         context: &Context,
     ) -> Result<(Self::Input, Self::Meta), Reply>;
 
-    /// Tells the caller what the handler returned.
-    fn encode(&self, output: Self::Output, meta: &Self::Meta, context: &Context) -> Reply;
+    /// Tells the caller what the handler returned. Once the handler runs, the invocation's
+    /// future keeps only the request id of its `Context`, for the logs.
+    fn encode(&self, output: Self::Output, meta: &Self::Meta, request_id: &str) -> Reply;
 
     /// Tells the caller that the handler panicked.
-    fn panicked(&self, message: &str, meta: &Self::Meta, context: &Context) -> Reply;
+    fn panicked(&self, message: &str, meta: &Self::Meta, request_id: &str) -> Reply;
 
     /// Tells the caller that the handler was abandoned at its deadline.
-    fn timed_out(&self, limit: Duration, meta: &Self::Meta, context: &Context) -> Reply;
+    fn timed_out(&self, limit: Duration, meta: &Self::Meta, request_id: &str) -> Reply;
 
     /// A process-level command this caller answers in local mode instead of an invocation
     /// (`--openapi`, say), given the first argument; `None` when the argument is an event.

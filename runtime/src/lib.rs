@@ -263,8 +263,20 @@ pub mod __private {
     pub use crate::apigw::glue as apigw;
     pub use crate::connect::glue as connect;
     pub use crate::run::{main, no_init, Lambda};
+    pub use futures_util::future::Either;
     pub use lambda_runtime::Context;
     pub use serde;
+    pub use std::future::ready;
+
+    /// `future`, then `f` on its output: what the generated glue wraps the handler's future
+    /// in (an `async` block would keep the future twice).
+    pub fn map<Fut, T, F>(future: Fut, f: F) -> futures_util::future::Map<Fut, F>
+    where
+        Fut: std::future::Future,
+        F: FnOnce(Fut::Output) -> T,
+    {
+        futures_util::FutureExt::map(future, f)
+    }
 }
 
 #[cfg(test)]

@@ -178,48 +178,94 @@ where
         payload: Result<C::Event, crate::contract::DecodeError>,
         context: Context,
     ) -> impl Future<Output = Reply> {
-        // Decoding is synchronous: done before the future is built, which then holds the
-        // handler's input once (not the payload, or a decoded copy, beside it).
+        // Decoding is synchronous, and so is calling the function once `init` has run: the
+        // input moves straight from the decoder into the handler's future, and the future
+        // returned holds it once.
         let (input, meta) = match self.contract.decode(payload, &context) {
             Ok(decoded) => decoded,
             Err(reply) => return Either::Left(std::future::ready(reply)),
         };
-        Either::Right(async move {
+        if let Some(&state) = self.state.get() {
+            let started = self.start(input, state, &context);
+            return Either::Right(Either::Left(self.finish(started, meta, context)));
+        }
+        // The first invocation of a handler whose `init` has not run (in tests and local
+        // mode; the Lambda loop runs `init` before serving): boxed, so the common future
+        // above is not made as large as this one.
+        let first: LocalBoxFuture<'_, Reply> = Box::pin(async move {
             let state = match self.state().await {
                 Ok(state) => state,
                 Err(error) => return Err(init_failed(self.name, &*error)),
             };
-            let limit = deadline(self.timeout, &context);
-            // The function is called inside a panic capture too, so a panic before its first
-            // `.await` (in parameter extraction, say) is caught like one after. Calling it
-            // here, rather than from an async block, moves the input straight into the
-            // handler's future.
-            let function = &self.function;
-            let call = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-                function(input, state, &context)
-            })) {
-                Ok(future) => AssertUnwindSafe(future).catch_unwind(),
-                Err(panic) => {
-                    return self
+            let started = self.start(input, state, &context);
+            self.finish(started, meta, context).await
+        });
+        Either::Right(Either::Right(first))
+    }
+}
+
+impl<C, I, F, Fut> Lambda<C, I, F>
+where
+    C: Contract + 'static,
+    I: Init + 'static,
+    F: Fn(C::Input, &'static I::State, &Context) -> Fut + 'static,
+    Fut: Future<Output = C::Output>,
+{
+    /// Calls the function, inside a panic capture: a panic before its first `.await` (in
+    /// parameter extraction, say) is caught like one after.
+    fn start(
+        &self,
+        input: C::Input,
+        state: &'static I::State,
+        context: &Context,
+    ) -> std::thread::Result<Fut> {
+        let function = &self.function;
+        std::panic::catch_unwind(AssertUnwindSafe(|| function(input, state, context)))
+    }
+
+    /// Runs the handler's future under the deadline and the panic capture, and encodes what
+    /// it came to.
+    ///
+    /// Built from combinators rather than an `async` block: a block would keep the handler's
+    /// future twice over (once as a captured value, once pinned in its body), and every
+    /// invocation's future would be that much larger to allocate and move.
+    fn finish(
+        &self,
+        started: std::thread::Result<Fut>,
+        meta: C::Meta,
+        context: Context,
+    ) -> impl Future<Output = Reply> + use<'_, C, I, F, Fut> {
+        let limit = deadline(self.timeout, &context);
+        // Of the context (some 400 bytes), the logs need only the request id from here on.
+        let request_id = context.request_id;
+        let call = match started {
+            Ok(future) => AssertUnwindSafe(future).catch_unwind(),
+            Err(panic) => {
+                let reply = self
+                    .contract
+                    .panicked(&panic_message(&*panic), &meta, &request_id);
+                return Either::Left(std::future::ready(reply));
+            }
+        };
+        let conclude =
+            move |outcome: std::thread::Result<C::Output>, meta: &C::Meta, request_id: &str| {
+                match outcome {
+                    Ok(output) => self.contract.encode(output, meta, request_id),
+                    Err(panic) => self
                         .contract
-                        .panicked(&panic_message(&*panic), &meta, &context)
+                        .panicked(&panic_message(&*panic), meta, request_id),
                 }
             };
-            // Pinned in place: the timeout holds a reference, the handler's future is not moved.
-            let mut call = std::pin::pin!(call);
-            let outcome = match limit {
-                Some(limit) => match tokio::time::timeout(limit, call.as_mut()).await {
-                    Ok(outcome) => outcome,
-                    Err(_) => return self.contract.timed_out(limit, &meta, &context),
-                },
-                None => call.await,
-            };
-            match outcome {
-                Ok(output) => self.contract.encode(output, &meta, &context),
-                Err(panic) => self
-                    .contract
-                    .panicked(&panic_message(&*panic), &meta, &context),
+        Either::Right(match limit {
+            Some(limit) => {
+                Either::Left(
+                    tokio::time::timeout(limit, call).map(move |outcome| match outcome {
+                        Ok(outcome) => conclude(outcome, &meta, &request_id),
+                        Err(_) => self.contract.timed_out(limit, &meta, &request_id),
+                    }),
+                )
             }
+            None => Either::Right(call.map(move |outcome| conclude(outcome, &meta, &request_id))),
         })
     }
 }

@@ -4,7 +4,6 @@
 use base64::Engine;
 use http::header::CONTENT_TYPE;
 use http::{Method, StatusCode};
-use lambda_runtime::Context;
 use serde::ser::{Serialize, Serializer};
 
 use super::error::ApiError;
@@ -42,8 +41,8 @@ impl Meta {
 }
 
 /// Encodes the response in the request's format, within Lambda's size limit.
-pub(crate) fn reply(handler: &str, response: Response, meta: &Meta, context: &Context) -> Reply {
-    let parts = settle(handler, response, meta, context);
+pub(crate) fn reply(handler: &str, response: Response, meta: &Meta, request_id: &str) -> Reply {
+    let parts = settle(handler, response, meta, request_id);
     let json = serialize(&parts, meta);
     if json.get().len() <= MAX_RESPONSE_BYTES {
         return Ok(json);
@@ -54,13 +53,13 @@ pub(crate) fn reply(handler: &str, response: Response, meta: &Meta, context: &Co
         json.get().len()
     ))
     .named("ResponseTooLarge");
-    let parts = failure(handler, &error, meta, context);
+    let parts = failure(handler, &error, meta, request_id);
     Ok(serialize(&parts, meta))
 }
 
 /// The parts to send: a failure rendered as a problem (and logged), and what was wrong with
 /// a ready response logged.
-fn settle(handler: &str, response: Response, meta: &Meta, context: &Context) -> Parts {
+fn settle(handler: &str, response: Response, meta: &Meta, request_id: &str) -> Parts {
     let mut parts = match response.0 {
         Inner::Ready(parts) if !(200..=599).contains(&parts.status.as_u16()) => {
             // `http::StatusCode` takes 100 to 999, but no client takes a 1xx or a 6xx-9xx as
@@ -70,16 +69,16 @@ fn settle(handler: &str, response: Response, meta: &Meta, context: &Context) -> 
                 parts.status.as_u16()
             ))
             .named("InvalidStatus");
-            failure(handler, &error, meta, context)
+            failure(handler, &error, meta, request_id)
         }
         Inner::Ready(parts) => parts,
-        Inner::Failed(error) => failure(handler, &error, meta, context),
+        Inner::Failed(error) => failure(handler, &error, meta, request_id),
     };
     if !parts.dropped.is_empty() {
         tracing::error!(
             handler,
             request_id = %meta.request_id,
-            lambda_request_id = %context.request_id,
+            lambda_request_id = %request_id,
             method = %meta.method,
             path = %meta.path,
             dropped = ?parts.dropped,
@@ -111,13 +110,13 @@ fn settle(handler: &str, response: Response, meta: &Meta, context: &Context) -> 
 }
 
 /// Logs a failure once, then renders it as a problem.
-fn failure(handler: &str, error: &ApiError, meta: &Meta, context: &Context) -> Parts {
+fn failure(handler: &str, error: &ApiError, meta: &Meta, request_id: &str) -> Parts {
     let status = error.status().as_u16();
     if error.status().is_server_error() {
         tracing::error!(
             handler,
             request_id = %meta.request_id,
-            lambda_request_id = %context.request_id,
+            lambda_request_id = %request_id,
             method = %meta.method,
             path = %meta.path,
             status,
@@ -345,7 +344,7 @@ mod tests {
             "h",
             response.into_response(),
             &meta(format, multi_value),
-            &Context::default(),
+            "",
         );
         serde_json::from_str(reply.unwrap().get()).unwrap()
     }

@@ -96,23 +96,23 @@ impl Contract for ApiGateway {
                 self.name,
                 error.into_response(),
                 &meta,
-                context,
+                &context.request_id,
             )),
             None => Ok((decoded.request, meta)),
         }
     }
 
-    fn encode(&self, output: glue::Outcome, meta: &Meta, context: &Context) -> Reply {
-        envelope::reply(self.name, output.into_response(), meta, context)
+    fn encode(&self, output: glue::Outcome, meta: &Meta, request_id: &str) -> Reply {
+        envelope::reply(self.name, output.into_response(), meta, request_id)
     }
 
-    fn panicked(&self, message: &str, meta: &Meta, context: &Context) -> Reply {
+    fn panicked(&self, message: &str, meta: &Meta, request_id: &str) -> Reply {
         let error =
             ApiError::internal(format!("the handler panicked: {message}")).named("HandlerPanicked");
-        envelope::reply(self.name, error.into_response(), meta, context)
+        envelope::reply(self.name, error.into_response(), meta, request_id)
     }
 
-    fn timed_out(&self, limit: Duration, meta: &Meta, context: &Context) -> Reply {
+    fn timed_out(&self, limit: Duration, meta: &Meta, request_id: &str) -> Reply {
         let error = ApiError::new(
             StatusCode::GATEWAY_TIMEOUT,
             format!(
@@ -121,7 +121,7 @@ impl Contract for ApiGateway {
             ),
         )
         .named("HandlerTimedOut");
-        envelope::reply(self.name, error.into_response(), meta, context)
+        envelope::reply(self.name, error.into_response(), meta, request_id)
     }
 }
 

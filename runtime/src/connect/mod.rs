@@ -75,26 +75,26 @@ impl Contract for Connect {
         }
     }
 
-    fn encode(&self, output: Outcome, contact_id: &String, context: &Context) -> Reply {
+    fn encode(&self, output: Outcome, contact_id: &String, request_id: &str) -> Reply {
         match output {
             Outcome::Response(Ok(json)) if json.get().len() >= MAX_RESPONSE_BYTES => {
                 let size = json.get().len();
                 let message = format!(
                     "the response is {size} bytes; Amazon Connect takes less than 32 KB ({MAX_RESPONSE_BYTES} bytes)"
                 );
-                tracing::error!(contact_id = %contact_id, request_id = %context.request_id, size, "{message}");
+                tracing::error!(contact_id = %contact_id, request_id = %request_id, size, "{message}");
                 Err(diagnostic("ResponseTooLarge", message))
             }
             Outcome::Response(Ok(json)) => Ok(json),
             Outcome::Response(Err(error)) => {
-                tracing::error!(contact_id = %contact_id, request_id = %context.request_id, error = %error, "the response could not be encoded for Amazon Connect");
+                tracing::error!(contact_id = %contact_id, request_id = %request_id, error = %error, "the response could not be encoded for Amazon Connect");
                 Err(diagnostic("InvalidConnectResponse", error.to_string()))
             }
             Outcome::Failed(error, type_name) => {
                 let chain = crate::error_chain(&*error);
                 tracing::error!(
                     contact_id = %contact_id,
-                    request_id = %context.request_id,
+                    request_id = %request_id,
                     error = %error,
                     source_chain = crate::error_sources(&*error),
                     error_type = type_name,
@@ -105,20 +105,20 @@ impl Contract for Connect {
         }
     }
 
-    fn panicked(&self, message: &str, contact_id: &String, context: &Context) -> Reply {
-        tracing::error!(contact_id = %contact_id, request_id = %context.request_id, panic = message, "connect handler panicked");
+    fn panicked(&self, message: &str, contact_id: &String, request_id: &str) -> Reply {
+        tracing::error!(contact_id = %contact_id, request_id = %request_id, panic = message, "connect handler panicked");
         Err(diagnostic(
             "HandlerPanicked",
             format!("the handler panicked: {message}"),
         ))
     }
 
-    fn timed_out(&self, limit: Duration, contact_id: &String, context: &Context) -> Reply {
+    fn timed_out(&self, limit: Duration, contact_id: &String, request_id: &str) -> Reply {
         let message = format!(
             "the handler did not finish within {} ms and was abandoned: Amazon Connect no longer waits for it",
             limit.as_millis()
         );
-        tracing::error!(contact_id = %contact_id, request_id = %context.request_id, "{message}");
+        tracing::error!(contact_id = %contact_id, request_id = %request_id, "{message}");
         Err(diagnostic("HandlerTimedOut", message))
     }
 }

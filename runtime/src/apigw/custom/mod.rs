@@ -197,9 +197,8 @@ impl<T> ApiGatewayCustom<T> {
     /// The invocation error for a failure: its status if mapped, else a generic 500; logged
     /// once (a 5xx or an unmapped status as an error with its text and sources, a 4xx as a
     /// rejection).
-    fn failure(&self, error: ApiError, context: &Context) -> Diagnostic {
+    fn failure(&self, error: ApiError, request_id: &str) -> Diagnostic {
         let handler = self.name;
-        let request_id = &context.request_id;
         let status = error.status().as_u16();
         let mapped = self.statuses.maps(status);
         if !mapped {
@@ -270,12 +269,12 @@ impl<T> Contract for ApiGatewayCustom<T> {
                     "the request does not match the input this operation takes: {error}"
                 ))
                 .named("InvalidInput");
-                Err(Err(self.failure(error, context)))
+                Err(Err(self.failure(error, &context.request_id)))
             }
         }
     }
 
-    fn encode(&self, output: glue::Outcome, _meta: &(), context: &Context) -> Reply {
+    fn encode(&self, output: glue::Outcome, _meta: &(), request_id: &str) -> Reply {
         let error = match output {
             glue::Outcome::Response(Ok(json)) if json.get().len() <= MAX_RESPONSE_BYTES => {
                 return Ok(json);
@@ -292,16 +291,16 @@ impl<T> Contract for ApiGatewayCustom<T> {
             .named("InvalidResponse"),
             glue::Outcome::Failed(error) => error,
         };
-        Err(self.failure(error, context))
+        Err(self.failure(error, request_id))
     }
 
-    fn panicked(&self, message: &str, _meta: &(), context: &Context) -> Reply {
+    fn panicked(&self, message: &str, _meta: &(), request_id: &str) -> Reply {
         let error =
             ApiError::internal(format!("the handler panicked: {message}")).named("HandlerPanicked");
-        Err(self.failure(error, context))
+        Err(self.failure(error, request_id))
     }
 
-    fn timed_out(&self, limit: Duration, _meta: &(), context: &Context) -> Reply {
+    fn timed_out(&self, limit: Duration, _meta: &(), request_id: &str) -> Reply {
         let error = ApiError::new(
             StatusCode::GATEWAY_TIMEOUT,
             format!(
@@ -310,7 +309,7 @@ impl<T> Contract for ApiGatewayCustom<T> {
             ),
         )
         .named("HandlerTimedOut");
-        Err(self.failure(error, context))
+        Err(self.failure(error, request_id))
     }
 
     fn local_command(&self, argument: &str) -> Option<ExitCode> {
