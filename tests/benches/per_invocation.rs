@@ -18,11 +18,16 @@
 //! `cargo bench -p lambda-contract-tests --bench per_invocation`; the comparison table comes
 //! from `cargo run --release -p lambda-contract-tests --bin bench` (see BENCHMARKS.md). With
 //! `LAMBDA_CONTRACT_BENCH_PROFILE=<group>/<variant>` and `LAMBDA_CONTRACT_BENCH_ITERATIONS=N`
-//! the binary runs that variant N times and exits, for callgrind.
+//! the binary runs that variant N times and exits, for callgrind. With
+//! `LAMBDA_CONTRACT_BENCH_ROUNDS=N` it runs N interleaved rounds instead of criterion: in each
+//! round every variant of a group runs one batch of about 20 ms, in an order that rotates
+//! from round to round, and one line per batch is printed (`group variant round ns`). The
+//! comparison table takes its ratios from these rounds, each round's ratio from batches run
+//! back to back, so the machine's drift touches both sides of it.
 
 use std::collections::HashMap;
 use std::hint::black_box;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use criterion::Criterion;
 use lambda_runtime::{Context, LambdaEvent};
@@ -566,6 +571,14 @@ fn main() {
         return;
     }
 
+    if let Ok(rounds) = std::env::var("LAMBDA_CONTRACT_BENCH_ROUNDS") {
+        let rounds: usize = rounds
+            .parse()
+            .expect("LAMBDA_CONTRACT_BENCH_ROUNDS is a number of rounds");
+        interleaved(&runtime, &context, &mut groups, rounds);
+        return;
+    }
+
     let mut criterion = Criterion::default().configure_from_args();
     for group in &mut groups {
         let mut benchmark = criterion.benchmark_group(group.name);
@@ -578,4 +591,39 @@ fn main() {
         benchmark.finish();
     }
     criterion.final_summary();
+}
+
+/// The time of one batch of each variant, per round; see the module's documentation.
+fn interleaved(runtime: &Runtime, context: &Context, groups: &mut [Group], rounds: usize) {
+    const BATCH: Duration = Duration::from_millis(20);
+    for group in groups {
+        let event = group.event;
+        // Warm-up and calibration: iterations per batch for each variant.
+        let batches: Vec<u32> = group
+            .variants
+            .iter_mut()
+            .map(|(_, variant)| {
+                let started = Instant::now();
+                let mut iterations = 0_u32;
+                while started.elapsed() < BATCH * 2 {
+                    black_box(variant(runtime, black_box(event), context));
+                    iterations += 1;
+                }
+                (iterations / 2).max(1)
+            })
+            .collect();
+        let count = group.variants.len();
+        for round in 0..rounds {
+            for k in 0..count {
+                let index = (round + k) % count;
+                let (name, variant) = &mut group.variants[index];
+                let started = Instant::now();
+                for _ in 0..batches[index] {
+                    black_box(variant(runtime, black_box(event), context));
+                }
+                let nanos = started.elapsed().as_nanos() as f64 / f64::from(batches[index]);
+                println!("{} {name} {round} {nanos:.1}", group.name);
+            }
+        }
+    }
 }

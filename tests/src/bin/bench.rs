@@ -3,9 +3,11 @@
 //!
 //! `cargo run --release -p lambda-contract-tests --bin bench`
 //!
-//! 1. per invocation: `cargo bench --bench per_invocation` (criterion; the median of its
-//!    samples), ours against hand-written `lambda_runtime` + `aws_lambda_events` code and
-//!    against `lambda_http`, on the same events;
+//! 1. per invocation: `cargo bench --bench per_invocation` (criterion, whose report goes to
+//!    stderr), then the same binary's interleaved rounds (`LAMBDA_CONTRACT_BENCH_ROUNDS`):
+//!    ours against hand-written `lambda_runtime` + `aws_lambda_events` code and against
+//!    `lambda_http`, on the same events; the ratio is the median of the rounds' ratios, the
+//!    times the medians of the rounds;
 //! 2. release binary size of each starter against its twins in `tests/twins/`;
 //! 3. the whole loop: invocations per second of each release binary through the real
 //!    `lambda_runtime` client against the mock Runtime API on loopback, rounds interleaved
@@ -230,7 +232,13 @@ fn per_invocation(settings: &Settings) -> Result<Vec<Row>, String> {
     if !status.success() {
         return Err(format!("cargo bench failed: {status}"));
     }
-    let median = |group: &str, variant: &str| criterion_median(group, variant);
+    let rounds = interleaved_rounds(settings)?;
+    let times = |group: &str, variant: &str| -> Result<Vec<f64>, String> {
+        rounds
+            .get(&(group.to_owned(), variant.to_owned()))
+            .cloned()
+            .ok_or_else(|| format!("the interleaved rounds have no `{group}/{variant}`"))
+    };
     let mut rows = Vec::new();
     // Each group of the benchmark against each of its twins: Connect has no lambda_http, and
     // its second twin is the same handler on our own event type (the glue alone).
@@ -268,34 +276,49 @@ fn per_invocation(settings: &Settings) -> Result<Vec<Row>, String> {
         ));
     }
     for (group, twin, label, goal) in pairs {
-        let ours = median(group, "ours")?;
-        let theirs = median(group, twin)?;
+        let ours = times(group, "ours")?;
+        let theirs = times(group, twin)?;
         rows.push(Row {
             what: format!("per invocation, {group}: vs {label}"),
-            ours: format!("{:.2} µs", ours / 1000.0),
-            twin: format!("{:.2} µs", theirs / 1000.0),
-            ratio: ours / theirs,
+            ours: format!("{:.2} µs", median(&mut ours.clone()) / 1000.0),
+            twin: format!("{:.2} µs", median(&mut theirs.clone()) / 1000.0),
+            ratio: paired_ratio(&ours, &theirs),
             goal,
         });
     }
     Ok(rows)
 }
 
-/// Criterion's median (ns) of one benchmark of the last run.
-fn criterion_median(group: &str, variant: &str) -> Result<f64, String> {
-    let path = target_dir(OURS)?
-        .join("criterion")
-        .join(group)
-        .join(variant)
-        .join("new")
-        .join("estimates.json");
-    let text =
-        std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?;
-    let estimates: serde_json::Value =
-        serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
-    estimates["median"]["point_estimate"]
-        .as_f64()
-        .ok_or_else(|| format!("{}: no median", path.display()))
+/// The benchmark binary's interleaved rounds (`LAMBDA_CONTRACT_BENCH_ROUNDS`): the time per
+/// invocation (ns) of each group's variants, round by round.
+fn interleaved_rounds(settings: &Settings) -> Result<BTreeMap<(String, String), Vec<f64>>, String> {
+    let rounds = if settings.quick { 5 } else { 31 };
+    let output = cargo(OURS, "bench")
+        .args(["-p", "lambda-contract-tests", "--bench", "per_invocation"])
+        .env("LAMBDA_CONTRACT_BENCH_ROUNDS", rounds.to_string())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|error| format!("cannot run the interleaved rounds: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("the interleaved rounds failed: {}", output.status));
+    }
+    let mut times: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [group, variant, _round, nanos] = fields[..] else {
+            return Err(format!(
+                "unexpected line from the interleaved rounds: {line:?}"
+            ));
+        };
+        let nanos: f64 = nanos
+            .parse()
+            .map_err(|error| format!("{line:?}: {error}"))?;
+        times
+            .entry((group.to_owned(), variant.to_owned()))
+            .or_default()
+            .push(nanos);
+    }
+    Ok(times)
 }
 
 // ---- 2. binary size ----------------------------------------------------------------------
@@ -590,15 +613,6 @@ fn cargo(workspace: &str, subcommand: &str) -> Command {
         command.args(["--manifest-path", workspace]);
     }
     command
-}
-
-/// The target folder of a workspace (`target/` beside its manifest).
-fn target_dir(workspace: &str) -> Result<PathBuf, String> {
-    let manifest = workspace_root().join(workspace);
-    manifest
-        .parent()
-        .map(|folder| folder.join("target"))
-        .ok_or_else(|| format!("{} has no folder", manifest.display()))
 }
 
 /// The median of the rounds' own ratios: each round ran both back to back, so a slow
