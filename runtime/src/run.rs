@@ -4,7 +4,9 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::process::ExitCode;
+use std::task::Poll;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::future::{Either, LocalBoxFuture};
@@ -235,7 +237,7 @@ where
         meta: C::Meta,
         context: Context,
     ) -> impl Future<Output = Reply> + use<'_, C, I, F, Fut> {
-        let limit = deadline(self.timeout, &context);
+        let lambda_deadline = context.deadline;
         // Of the context (some 400 bytes), the logs need only the request id from here on.
         let request_id = context.request_id;
         let call = match started {
@@ -247,26 +249,90 @@ where
                 return Either::Left(std::future::ready(reply));
             }
         };
-        let conclude =
-            move |outcome: std::thread::Result<C::Output>, meta: &C::Meta, request_id: &str| {
-                match outcome {
-                    Ok(output) => self.contract.encode(output, meta, request_id),
-                    Err(panic) => self
-                        .contract
-                        .panicked(&panic_message(&*panic), meta, request_id),
+        let call = Deadline::new(call, self.timeout, lambda_deadline);
+        Either::Right(call.map(move |outcome| {
+            match outcome {
+                Ok(Ok(output)) => self.contract.encode(output, &meta, &request_id),
+                Ok(Err(panic)) => {
+                    self.contract
+                        .panicked(&panic_message(&*panic), &meta, &request_id)
                 }
-            };
-        Either::Right(match limit {
-            Some(limit) => {
-                Either::Left(
-                    tokio::time::timeout(limit, call).map(move |outcome| match outcome {
-                        Ok(outcome) => conclude(outcome, &meta, &request_id),
-                        Err(_) => self.contract.timed_out(limit, &meta, &request_id),
-                    }),
-                )
+                Err(limit) => self.contract.timed_out(limit, &meta, &request_id),
             }
-            None => Either::Right(call.map(move |outcome| conclude(outcome, &meta, &request_id))),
-        })
+        }))
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A handler's future under its deadline: the caller's own limit, counted from the call,
+    /// or what Lambda has left, whichever comes first. Resolves to `Err(limit)` when the
+    /// deadline passes first, and the handler's future is then dropped (abandoned).
+    ///
+    /// The timer is made when the handler first waits: a handler that answers from its first
+    /// poll (a cache hit, a validation error) costs one clock read and no timer. The handler
+    /// cannot be stopped in the middle of a poll in any case, so this changes nothing else.
+    struct Deadline<Fut> {
+        #[pin]
+        future: Fut,
+        started: tokio::time::Instant,
+        timeout: Option<Duration>,
+        lambda_deadline: u64,
+        timer: Timer,
+    }
+}
+
+enum Timer {
+    /// The handler has not waited yet.
+    Unarmed,
+    /// Neither limit applies.
+    None,
+    /// The sleep, and the whole time the handler was given.
+    Armed(Pin<Box<tokio::time::Sleep>>, Duration),
+}
+
+impl<Fut> Deadline<Fut> {
+    fn new(future: Fut, timeout: Option<Duration>, lambda_deadline: u64) -> Self {
+        Deadline {
+            future,
+            started: tokio::time::Instant::now(),
+            timeout,
+            lambda_deadline,
+            timer: Timer::Unarmed,
+        }
+    }
+}
+
+impl<Fut: Future> Future for Deadline<Fut> {
+    type Output = Result<Fut::Output, Duration>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(output) = this.future.poll(cx) {
+            return Poll::Ready(Ok(output));
+        }
+        if let Timer::Unarmed = this.timer {
+            let now = tokio::time::Instant::now();
+            let spent = now.saturating_duration_since(*this.started);
+            let lambda_left = deadline(None, *this.lambda_deadline);
+            // The whole time given: the own limit, or the time spent plus what Lambda has left.
+            let given = match (*this.timeout, lambda_left) {
+                (Some(own), Some(left)) => Some(own.min(spent + left)),
+                (own, left) => own.or(left.map(|left| spent + left)),
+            };
+            *this.timer = match given {
+                Some(given) => {
+                    let at = *this.started + given;
+                    Timer::Armed(Box::pin(tokio::time::sleep_until(at)), given)
+                }
+                None => Timer::None,
+            };
+        }
+        if let Timer::Armed(sleep, limit) = this.timer {
+            if sleep.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Err(*limit));
+            }
+        }
+        Poll::Pending
     }
 }
 
@@ -313,11 +379,12 @@ async fn report_init_error(diagnostic: &Diagnostic) {
     }
 }
 
-/// The time the handler may run: the caller's own limit, or what Lambda has left (less a
-/// margin to report the timeout), whichever is shorter. `None` when neither applies.
-pub(crate) fn deadline(timeout: Option<Duration>, context: &Context) -> Option<Duration> {
-    let lambda_left = (context.deadline > 0).then(|| {
-        let deadline = UNIX_EPOCH + Duration::from_millis(context.deadline);
+/// The time the handler may still run: what is left of the caller's own limit, or what Lambda
+/// has left before `lambda_deadline` (ms since the Unix epoch, 0 for none; less a margin to
+/// report the timeout), whichever is shorter. `None` when neither applies.
+pub(crate) fn deadline(timeout: Option<Duration>, lambda_deadline: u64) -> Option<Duration> {
+    let lambda_left = (lambda_deadline > 0).then(|| {
+        let deadline = UNIX_EPOCH + Duration::from_millis(lambda_deadline);
         deadline
             .duration_since(SystemTime::now())
             .unwrap_or_default()
@@ -536,26 +603,26 @@ mod tests {
     #[test]
     fn deadline_takes_the_shorter_limit() {
         let mut context = Context::default();
-        assert_eq!(deadline(None, &context), None);
+        assert_eq!(deadline(None, context.deadline), None);
         assert_eq!(
-            deadline(Some(Duration::from_millis(8000)), &context),
+            deadline(Some(Duration::from_millis(8000)), context.deadline),
             Some(Duration::from_millis(8000))
         );
 
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
         context.deadline = (now + Duration::from_secs(2)).as_millis() as u64;
-        let left = deadline(Some(Duration::from_millis(8000)), &context).unwrap();
+        let left = deadline(Some(Duration::from_millis(8000)), context.deadline).unwrap();
         assert!(
             left < Duration::from_secs(2) && left > Duration::from_millis(1500),
             "{left:?}"
         );
         assert_eq!(
-            deadline(Some(Duration::from_millis(10)), &context),
+            deadline(Some(Duration::from_millis(10)), context.deadline),
             Some(Duration::from_millis(10))
         );
 
         context.deadline = 1; // long past
-        assert_eq!(deadline(None, &context), Some(Duration::ZERO));
+        assert_eq!(deadline(None, context.deadline), Some(Duration::ZERO));
     }
 
     #[test]
@@ -592,6 +659,67 @@ mod tests {
         }));
         drop(ignoring.call(invocation(br#"{"b": 2}"#)));
         assert_eq!(handoff::take(), None);
+    }
+
+    #[tokio::test]
+    async fn an_answer_from_the_first_poll_makes_no_timer() {
+        let mut call = std::pin::pin!(Deadline::new(
+            std::future::ready(7),
+            Some(Duration::from_millis(1)),
+            0
+        ));
+        assert_eq!(call.as_mut().await, Ok(7));
+        assert!(matches!(call.timer, Timer::Unarmed));
+    }
+
+    #[tokio::test]
+    async fn a_handler_that_waits_past_its_limit_is_abandoned_with_it() {
+        let started = std::time::Instant::now();
+        let outcome = Deadline::new(
+            std::future::pending::<()>(),
+            Some(Duration::from_millis(30)),
+            0,
+        )
+        .await;
+        assert_eq!(outcome, Err(Duration::from_millis(30)));
+        assert!(started.elapsed() >= Duration::from_millis(30));
+    }
+
+    #[tokio::test]
+    async fn the_limit_counts_from_the_call_not_from_the_first_wait() {
+        // 20 ms of work in the first poll, then a wait: the timer still ends 30 ms after the call.
+        let busy_then_wait = std::future::poll_fn(|_| {
+            std::thread::sleep(Duration::from_millis(20));
+            Poll::<()>::Pending
+        });
+        let mut call = std::pin::pin!(Deadline::new(
+            busy_then_wait,
+            Some(Duration::from_millis(30)),
+            0
+        ));
+        let started = call.started;
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(call.as_mut().poll(&mut cx).is_pending());
+        match &call.timer {
+            Timer::Armed(sleep, given) => {
+                assert_eq!(sleep.deadline(), started + Duration::from_millis(30));
+                assert_eq!(*given, Duration::from_millis(30));
+            }
+            _ => panic!("the first wait arms the timer"),
+        }
+    }
+
+    #[tokio::test]
+    async fn lambdas_own_deadline_bounds_a_handler_without_a_limit() {
+        let soon = SystemTime::now() + DEADLINE_MARGIN + Duration::from_millis(40);
+        let lambda_deadline = soon.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+        let outcome = Deadline::new(std::future::pending::<()>(), None, lambda_deadline).await;
+        let limit = outcome.unwrap_err();
+        assert!(limit <= Duration::from_millis(40), "{limit:?}");
+        let mut call = std::pin::pin!(Deadline::new(std::future::pending::<()>(), None, 0));
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(call.as_mut().poll(&mut cx).is_pending());
+        assert!(matches!(call.timer, Timer::None), "no limit, no timer");
     }
 
     #[test]
