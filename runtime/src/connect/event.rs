@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer};
-use serde_json::Value;
 
 /// An Amazon Connect contact flow event (`{"Name": "ContactFlowEvent", "Details": {..}}`).
 ///
@@ -394,7 +393,9 @@ impl<'de> Deserialize<'de> for LenientString {
                 Ok(LenientString(Some(v.to_string())))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(LenientString(Some(Value::from(v).to_string())))
+                let mut text = String::new();
+                JsonText(&mut text).float(v);
+                Ok(LenientString(Some(text)))
             }
             fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
                 Ok(LenientString(None))
@@ -406,18 +407,123 @@ impl<'de> Deserialize<'de> for LenientString {
                 self,
                 map: A,
             ) -> Result<Self::Value, A::Error> {
-                let value = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(LenientString(Some(value.to_string())))
+                let mut text = String::new();
+                JsonText(&mut text).visit_map(map)?;
+                Ok(LenientString(Some(text)))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 seq: A,
             ) -> Result<Self::Value, A::Error> {
-                let value = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(LenientString(Some(value.to_string())))
+                let mut text = String::new();
+                JsonText(&mut text).visit_seq(seq)?;
+                Ok(LenientString(Some(text)))
             }
         }
         deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Writes the value it is given as compact JSON text: a nested attribute value, kept as the
+/// JSON it was. Written while it is read, with no `serde_json::Value` tree between (which
+/// would also put `Value`'s whole decoder and printer in every starter binary).
+struct JsonText<'a>(&'a mut String);
+
+impl JsonText<'_> {
+    fn string(&mut self, v: &str) {
+        // serde_json's own escaping; writing to a String cannot fail.
+        if let Ok(quoted) = serde_json::to_string(v) {
+            self.0.push_str(&quoted);
+        }
+    }
+    fn float(&mut self, v: f64) {
+        // As serde_json prints it (`1.5`, `1e21`); JSON numbers are always finite.
+        if let Ok(number) = serde_json::to_string(&v) {
+            self.0.push_str(&number);
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for JsonText<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonText<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
+        self.0.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        use std::fmt::Write as _;
+        let _ = write!(self.0, "{v}");
+        Ok(())
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        use std::fmt::Write as _;
+        let _ = write!(self.0, "{v}");
+        Ok(())
+    }
+    fn visit_f64<E: serde::de::Error>(mut self, v: f64) -> Result<(), E> {
+        self.float(v);
+        Ok(())
+    }
+    fn visit_str<E: serde::de::Error>(mut self, v: &str) -> Result<(), E> {
+        self.string(v);
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.0.push_str("null");
+        Ok(())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        self.0.push('{');
+        let mut first = true;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if !std::mem::take(&mut first) {
+                self.0.push(',');
+            }
+            self.string(&key);
+            self.0.push(':');
+            map.next_value_seed(JsonText(&mut *self.0))?;
+        }
+        self.0.push('}');
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.push('[');
+        let mut first = true;
+        while seq
+            .next_element_seed(Comma(&mut *self.0, &mut first))?
+            .is_some()
+        {}
+        self.0.push(']');
+        Ok(())
+    }
+}
+
+/// One element of a list for [`JsonText`], with the comma before all but the first.
+struct Comma<'a>(&'a mut String, &'a mut bool);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Comma<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        if !std::mem::take(self.1) {
+            self.0.push(',');
+        }
+        deserializer.deserialize_any(JsonText(self.0))
     }
 }
 
@@ -425,6 +531,7 @@ impl<'de> Deserialize<'de> for LenientString {
 mod tests {
     use super::*;
     use serde_json::json;
+    use serde_json::Value;
 
     fn event(contact_data: Value, parameters: Value) -> Result<ConnectEvent, serde_json::Error> {
         serde_json::from_value(json!({
@@ -515,6 +622,34 @@ mod tests {
         assert_eq!(event.parameter("b"), Ok("true"));
         assert!(event.parameter("gone").is_err());
         assert_eq!(event.parameter("nested"), Ok(r#"{"k":"v"}"#));
+    }
+
+    #[test]
+    fn nested_and_numeric_values_keep_their_json_text() {
+        let values = json!({
+            "list": [1, -2, 2.5, "a\"b\u{e9}", null, true, { "x": [], "y\n": {} }],
+            "big": 1e21,
+            "small": -0.000125,
+            "huge": 18446744073709551615_u64,
+            "empty": {},
+        });
+        let from_value = event(json!({ "ContactId": "c" }), values.clone()).unwrap();
+        let text = json!({
+            "Details": { "ContactData": { "ContactId": "c" }, "Parameters": values }
+        })
+        .to_string();
+        let from_text: ConnectEvent = serde_json::from_str(&text).unwrap();
+        for event in [from_value, from_text] {
+            for (name, value) in values.as_object().unwrap() {
+                // serde_json's own printing is the reference.
+                assert_eq!(
+                    event.parameter(name),
+                    Ok(value.to_string().as_str()),
+                    "{name}"
+                );
+            }
+            assert_eq!(event.parameter("big"), Ok("1e+21"));
+        }
     }
 
     #[test]
