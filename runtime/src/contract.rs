@@ -15,14 +15,18 @@ pub type Reply = Result<Box<RawValue>, Diagnostic>;
 
 /// A caller's contract: how its events are decoded and how a handler's outcome is told to it.
 pub trait Contract {
-    /// What serde decodes the payload into, in one pass over the bytes.
-    type Event: DeserializeOwned;
+    /// What the payload is parsed into, in one pass over its text ([`Contract::parse`]).
+    type Event;
     /// What the user's function receives.
     type Input;
     /// What the generated glue gets back from the user's function.
     type Output;
     /// What the contract keeps of the event for the logs once the handler owns the input.
     type Meta;
+
+    /// Parses the payload's text (checked to be UTF-8) into the event, or says why not; the
+    /// failure still reaches [`Contract::decode`], which answers it in the caller's terms.
+    fn parse(&self, text: &str) -> Result<Self::Event, DecodeError>;
 
     /// Turns the decoded payload into the handler's input, or answers at once.
     fn decode(
@@ -78,38 +82,34 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// A decoded payload: the caller's event, or why the bytes are not one. Decoding never fails
-/// as a whole, so a payload that is not the caller's event reaches the contract (which answers
-/// in the caller's terms) instead of lambda_runtime's generic deserialization error.
-pub(crate) struct Payload<T>(pub(crate) Result<T, DecodeError>);
+/// An invocation's payload as text: in Lambda (see [`crate::run`]), in local mode and in
+/// [`crate::testing`] alike. A payload that is not even text is a [`DecodeError`] the
+/// contract answers, as it answers one that is not its event.
+///
+/// The bytes are checked to be UTF-8 once, as a whole, and the contracts then parse a `str`:
+/// serde_json's byte-slice reader would check every string it meets on its own, which for a
+/// typical event costs more than the rest of the glue together.
+pub(crate) fn payload_text(bytes: &[u8]) -> Result<&str, DecodeError> {
+    std::str::from_utf8(bytes).map_err(|error| {
+        DecodeError::new(format!(
+            "the payload is not UTF-8 text, so not JSON: {error}"
+        ))
+    })
+}
 
-impl<T: DeserializeOwned> Payload<T> {
-    /// Decodes an invocation's raw bytes: in Lambda (see [`crate::run`]), in local mode and in
-    /// [`crate::testing`] alike.
-    ///
-    /// The bytes are checked to be UTF-8 once, as a whole, and then parsed as a `str`:
-    /// serde_json's byte-slice reader would check every string it meets on its own, which for
-    /// a typical event costs more than the rest of the glue together.
-    pub(crate) fn from_slice(bytes: &[u8]) -> Self {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => {
-                return Payload(Err(DecodeError::new(format!(
-                    "the payload is not UTF-8 text, so not JSON: {error}"
-                ))))
-            }
-        };
-        match serde_json::from_str(text) {
-            Ok(event) => Payload(Ok(event)),
-            Err(error) => Payload(Err(DecodeError::new(error.to_string()))),
-        }
-    }
+/// Parses a payload's text as JSON into `T`: the [`Contract::parse`] of most contracts.
+pub(crate) fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
+    serde_json::from_str(text).map_err(|error| DecodeError::new(error.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+        payload_text(bytes).and_then(parse_json::<T>)
+    }
 
     #[derive(Debug, Deserialize)]
     struct Inner {
@@ -124,7 +124,7 @@ mod tests {
 
     #[test]
     fn payload_names_what_is_missing() {
-        let Payload(result) = Payload::<Outer>::from_slice(br#"{"inner": {}}"#);
+        let result = decode::<Outer>(br#"{"inner": {}}"#);
         let error = result.unwrap_err();
         assert!(error.message().starts_with("missing field `id`"), "{error}");
         assert!(error.to_string().contains("line 1 column"), "{error}");
@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn payload_that_is_not_utf8_is_named_so() {
-        let Payload(result) = Payload::<Outer>::from_slice(b"{\"inner\": {\"id\": \"\xff\"}}");
+        let result = decode::<Outer>(b"{\"inner\": {\"id\": \"\xff\"}}");
         let error = result.unwrap_err().to_string();
         assert!(
             error.starts_with("the payload is not UTF-8 text"),
@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn payload_keeps_the_decoded_value() {
-        let Payload(result) = Payload::<Outer>::from_slice(br#"{"inner": {"id": "x"}}"#);
+        let result = decode::<Outer>(br#"{"inner": {"id": "x"}}"#);
         assert!(result.is_ok());
     }
 }

@@ -15,7 +15,7 @@ use lambda_runtime::tracing::subscriber::fmt::writer::BoxMakeWriter;
 use lambda_runtime::{Context, Diagnostic, Error, LambdaEvent};
 use tokio::sync::OnceCell;
 
-use crate::contract::{Contract, Payload, Reply};
+use crate::contract::{payload_text, Contract, Reply};
 
 /// Time kept back from Lambda's own deadline so an abandoned handler's error still reaches
 /// the Runtime API before the sandbox is frozen.
@@ -29,7 +29,7 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(25);
 /// generated `main` serves it, and [`crate::testing`] invokes it in-process.
 pub trait Handler: 'static {
     #[doc(hidden)]
-    type Event: serde::de::DeserializeOwned;
+    type Event;
 
     /// The handler function's name, for the logs.
     fn name(&self) -> &'static str;
@@ -37,6 +37,9 @@ pub trait Handler: 'static {
     /// Runs `init` if it has not run yet. The generated `main` calls it before serving;
     /// invocations call it too, so an in-process test needs no separate step.
     fn init(&self) -> impl Future<Output = Result<(), Error>>;
+
+    #[doc(hidden)]
+    fn parse(&self, text: &str) -> Result<Self::Event, crate::contract::DecodeError>;
 
     #[doc(hidden)]
     fn call(
@@ -76,7 +79,7 @@ impl<H: Handler> Driven for H {
     }
 
     fn invoke(&self, bytes: &[u8], context: Context) -> LocalBoxFuture<'_, Reply> {
-        let Payload(payload) = Payload::<H::Event>::from_slice(bytes);
+        let payload = payload_text(bytes).and_then(|text| self.parse(text));
         Box::pin(self.call(payload, context))
     }
 
@@ -173,6 +176,10 @@ where
 
     fn local_command(&self, argument: &str) -> Option<ExitCode> {
         self.contract.local_command(argument)
+    }
+
+    fn parse(&self, text: &str) -> Result<C::Event, crate::contract::DecodeError> {
+        self.contract.parse(text)
     }
 
     fn call(

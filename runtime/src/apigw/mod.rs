@@ -54,7 +54,7 @@ use std::time::Duration;
 
 use lambda_runtime::{Context, Diagnostic};
 
-use crate::contract::{Contract, DecodeError, Reply};
+use crate::contract::{parse_json, Contract, DecodeError, Reply};
 
 pub use envelope::MAX_RESPONSE_BYTES;
 pub use error::{ApiError, SERVER_ERROR_DETAIL};
@@ -80,6 +80,10 @@ impl Contract for ApiGateway {
     type Input = Request;
     type Output = glue::Outcome;
     type Meta = Meta;
+
+    fn parse(&self, text: &str) -> Result<RawEvent, DecodeError> {
+        parse_json(text)
+    }
 
     fn decode(
         &self,

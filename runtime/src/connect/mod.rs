@@ -21,7 +21,7 @@ use lambda_runtime::{Context, Diagnostic, Error};
 
 use serde_json::value::RawValue;
 
-use crate::contract::{Contract, DecodeError, Reply};
+use crate::contract::{parse_json, Contract, DecodeError, Reply};
 
 pub use event::{
     Channel, ConnectEvent, ContactData, ContactDetails, Endpoint, MissingParameter, Queue, RawJson,
@@ -52,6 +52,10 @@ impl Contract for Connect {
     type Input = ConnectEvent;
     type Output = Outcome;
     type Meta = String;
+
+    fn parse(&self, text: &str) -> Result<ConnectEvent, DecodeError> {
+        parse_json(text)
+    }
 
     fn decode(
         &self,

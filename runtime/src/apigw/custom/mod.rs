@@ -72,7 +72,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use lambda_runtime::{Context, Diagnostic};
-use serde_json::value::RawValue;
 
 use super::envelope;
 use super::response::Body;
@@ -183,7 +182,7 @@ impl std::error::Error for InvalidStatus {}
 
 /// The custom-integration contract, as the generated glue uses it.
 ///
-/// The payload is taken as raw JSON and parsed into the input with `parse`, which [`glue::lambda`]
+/// The payload's text is parsed straight into the input with `parse`, which [`glue::lambda`]
 /// chooses: so the contract holds for any input type, and an input that cannot deserialize is
 /// reported once, by `lambda`'s bound, at the user's type.
 #[doc(hidden)]
@@ -249,20 +248,17 @@ fn failure_diagnostic(error: &ApiError, request_id: &str) -> Diagnostic {
 }
 
 impl<T> Contract for ApiGatewayCustom<T> {
-    type Event = Box<RawValue>;
+    type Event = T;
     type Input = T;
     type Output = glue::Outcome;
     type Meta = ();
 
-    fn decode(
-        &self,
-        event: Result<Box<RawValue>, DecodeError>,
-        context: &Context,
-    ) -> Result<(T, ()), Reply> {
-        let input = event
-            .map_err(|error| error.to_string())
-            .and_then(|raw| (self.parse)(raw.get()).map_err(|error| error.to_string()));
-        match input {
+    fn parse(&self, text: &str) -> Result<T, DecodeError> {
+        (self.parse)(text).map_err(|error| DecodeError::new(error.to_string()))
+    }
+
+    fn decode(&self, event: Result<T, DecodeError>, context: &Context) -> Result<(T, ()), Reply> {
+        match event {
             Ok(input) => Ok((input, ())),
             Err(error) => {
                 let error = ApiError::bad_request(format!(
