@@ -320,13 +320,7 @@ impl<Fut: Future> Future for Deadline<Fut> {
         if let Timer::Unarmed = this.timer {
             let now = tokio::time::Instant::now();
             let spent = now.saturating_duration_since(*this.started);
-            let lambda_left = deadline(None, *this.lambda_deadline);
-            // The whole time given: the own limit, or the time spent plus what Lambda has left.
-            let given = match (*this.timeout, lambda_left) {
-                (Some(own), Some(left)) => Some(own.min(spent + left)),
-                (own, left) => own.or(left.map(|left| spent + left)),
-            };
-            *this.timer = match given {
+            *this.timer = match given(*this.timeout, spent, *this.lambda_deadline) {
                 Some(given) => {
                     let at = *this.started + given;
                     Timer::Armed(Box::pin(tokio::time::sleep_until(at)), given)
@@ -386,10 +380,15 @@ async fn report_init_error(diagnostic: &Diagnostic) {
     }
 }
 
-/// The time the handler may still run: what is left of the caller's own limit, or what Lambda
-/// has left before `lambda_deadline` (ms since the Unix epoch, 0 for none; less a margin to
-/// report the timeout), whichever is shorter. `None` when neither applies.
-pub(crate) fn deadline(timeout: Option<Duration>, lambda_deadline: u64) -> Option<Duration> {
+/// The whole time a handler is given, counted from its call, once `spent` has passed: the
+/// caller's own limit, or the time spent plus what Lambda has left before `lambda_deadline`
+/// (ms since the Unix epoch, 0 for none; less a margin to report the timeout), whichever is
+/// shorter. `None` when neither applies.
+pub(crate) fn given(
+    timeout: Option<Duration>,
+    spent: Duration,
+    lambda_deadline: u64,
+) -> Option<Duration> {
     let lambda_left = (lambda_deadline > 0).then(|| {
         let deadline = UNIX_EPOCH + Duration::from_millis(lambda_deadline);
         deadline
@@ -397,7 +396,7 @@ pub(crate) fn deadline(timeout: Option<Duration>, lambda_deadline: u64) -> Optio
             .unwrap_or_default()
             .saturating_sub(DEADLINE_MARGIN)
     });
-    match (timeout, lambda_left) {
+    match (timeout, lambda_left.map(|left| spent + left)) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
@@ -510,10 +509,10 @@ async fn serve(handler: &'static dyn Driven) -> ExitCode {
 /// lambda_runtime decodes the payload with serde_json's byte-slice reader under
 /// `serde_path_to_error`: every string is checked to be UTF-8 on its own and every key is
 /// recorded as a path segment, which for a 2 KB Connect contact costs more instructions than
-/// the whole glue. The glue decodes the bytes itself ([`Payload::from_slice`]: UTF-8 checked
-/// once, no path tracked), so the layer below lambda_runtime's tracing
-/// span takes the body out of each invocation and leaves `null` in its place, which
-/// lambda_runtime decodes as a [`handoff::Placeholder`] at no cost.
+/// the whole glue. The glue decodes the bytes itself (UTF-8 checked once by
+/// [`payload_text`], then parsed by the contract, no path tracked), so the layer below
+/// lambda_runtime's tracing span takes the body out of each invocation and leaves `null` in
+/// its place, which lambda_runtime decodes as a [`handoff::Placeholder`] at no cost.
 ///
 /// lambda_runtime calls the handler's `call` synchronously from inside the layer's own
 /// `call`, on the same thread, so a thread-local slot carries the bytes across; the slot is
@@ -610,26 +609,42 @@ mod tests {
     #[test]
     fn deadline_takes_the_shorter_limit() {
         let mut context = Context::default();
-        assert_eq!(deadline(None, context.deadline), None);
+        assert_eq!(given(None, Duration::ZERO, context.deadline), None);
         assert_eq!(
-            deadline(Some(Duration::from_millis(8000)), context.deadline),
+            given(
+                Some(Duration::from_millis(8000)),
+                Duration::ZERO,
+                context.deadline
+            ),
             Some(Duration::from_millis(8000))
         );
 
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
         context.deadline = (now + Duration::from_secs(2)).as_millis() as u64;
-        let left = deadline(Some(Duration::from_millis(8000)), context.deadline).unwrap();
+        let left = given(
+            Some(Duration::from_millis(8000)),
+            Duration::ZERO,
+            context.deadline,
+        )
+        .unwrap();
         assert!(
             left < Duration::from_secs(2) && left > Duration::from_millis(1500),
             "{left:?}"
         );
         assert_eq!(
-            deadline(Some(Duration::from_millis(10)), context.deadline),
+            given(
+                Some(Duration::from_millis(10)),
+                Duration::ZERO,
+                context.deadline
+            ),
             Some(Duration::from_millis(10))
         );
 
         context.deadline = 1; // long past
-        assert_eq!(deadline(None, context.deadline), Some(Duration::ZERO));
+        assert_eq!(
+            given(None, Duration::ZERO, context.deadline),
+            Some(Duration::ZERO)
+        );
     }
 
     #[test]
