@@ -3,7 +3,7 @@
 # API and function URLs on loopback; the Connect starter is invoked with `cargo lambda invoke`
 # and the API Gateway starter is called through its function URL with curl, asserting the
 # real HTTP status line, headers and problem bodies. Stops every process it started.
-# Needs cargo-lambda (`cargo install cargo-lambda --locked`) and curl.
+# Needs cargo-lambda (`pip install cargo-lambda==1.9.2`, or `cargo install cargo-lambda --locked`) and curl.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
