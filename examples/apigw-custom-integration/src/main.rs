@@ -7,7 +7,8 @@
 //! (the `locked` user's 403, the database outage) is a generic 500, its text logged with the
 //! request id; Lambda's own timeout is a 504. None reaches the client as 200.
 //!
-//! Run it on a sample event: `cargo run -p apigw-custom-integration -- events/found.json`.
+//! Run it on a sample event, from the repository root:
+//! `cargo run -p apigw-custom-integration -- examples/apigw-custom-integration/events/found.json`.
 
 use std::collections::BTreeMap;
 

@@ -6,7 +6,8 @@
 //! from the handler; and a 500 with a generic body when a dependency fails, its real error
 //! logged with the request id.
 //!
-//! Run it on a sample event: `cargo run -p apigw-rest-api -- events/v1-get-user.json`.
+//! Run it on a sample event, from the repository root:
+//! `cargo run -p apigw-rest-api -- examples/apigw-rest-api/events/v1-get-user.json`.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

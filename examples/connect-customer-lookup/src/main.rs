@@ -6,7 +6,8 @@
 //! - an unknown number is not an error but a business fact: `None` sends `found = "false"`;
 //! - `init` builds the table once per sandbox, as you would build an SDK client.
 //!
-//! Run it on a sample event: `cargo run -p connect-customer-lookup -- events/found.json`.
+//! Run it on a sample event, from the repository root:
+//! `cargo run -p connect-customer-lookup -- examples/connect-customer-lookup/events/found.json`.
 
 use std::collections::HashMap;
 
