@@ -91,7 +91,9 @@ pub(crate) fn decode(mut raw: RawEvent, lambda_request_id: &str) -> Result<Decod
     };
     let multi_value = raw.multi_value_headers.is_some();
     let mut headers = prefer_multi(raw.multi_value_headers, raw.headers);
-    add_cookies(&mut headers, raw.cookies.unwrap_or_default());
+    if format == PayloadFormat::V2 {
+        set_cookies(&mut headers, raw.cookies.unwrap_or_default());
+    }
     let query = match (format, raw.raw_query_string) {
         (PayloadFormat::V2, Some(raw_query)) if !raw_query.is_empty() => parse_query(&raw_query),
         (PayloadFormat::Alb, _) => prefer_multi(
@@ -170,22 +172,16 @@ fn prefer_multi(multi: Option<Pairs>, single: Option<Pairs>) -> Vec<(String, Str
     }
 }
 
-/// HTTP API payload 2.0 moves the `cookie` header into `cookies`: put it back, joined.
-fn add_cookies(headers: &mut Vec<(String, String)>, cookies: Vec<String>) {
+/// HTTP API payload 2.0 moves the `cookie` header into `cookies`: when it is not empty it IS
+/// the cookie header, joined with `; `. A function URL (or an HTTP API behind CloudFront)
+/// also keeps the original `cookie` header, which is replaced rather than appended to, or
+/// every cookie would be read twice.
+fn set_cookies(headers: &mut Vec<(String, String)>, cookies: Vec<String>) {
     if cookies.is_empty() {
         return;
     }
-    let joined = cookies.join("; ");
-    match headers
-        .iter_mut()
-        .find(|(name, _)| name.eq_ignore_ascii_case("cookie"))
-    {
-        Some((_, value)) => {
-            value.push_str("; ");
-            value.push_str(&joined);
-        }
-        None => headers.push(("cookie".to_owned(), joined)),
-    }
+    headers.retain(|(name, _)| !name.eq_ignore_ascii_case("cookie"));
+    headers.push(("cookie".to_owned(), cookies.join("; ")));
 }
 
 /// `a=1&b=x%20y&a=2` into ordered pairs, form-decoded (`+` is a space).
@@ -477,11 +473,43 @@ mod tests {
             "cookies": ["a=1", "b=2"], "headers": { "x": "y" }
         }));
         assert_eq!(event.request.header("Cookie"), Some("a=1; b=2"));
-        let merged = decoded(json!({
+    }
+
+    #[test]
+    fn a_function_urls_own_cookie_header_is_replaced_not_doubled() {
+        // A function URL (or an HTTP API behind CloudFront) sends the cookies twice: in
+        // `cookies` and in the `cookie` header. The handler must read each once.
+        let event = decoded(json!({
+            "version": "2.0", "rawPath": "/",
+            "requestContext": { "http": { "method": "POST" } },
+            "cookies": ["session=abc", "theme=dark"],
+            "headers": { "Cookie": "session=abc; theme=dark", "x": "y" }
+        }));
+        assert_eq!(
+            event.request.headers_all("cookie").collect::<Vec<_>>(),
+            ["session=abc; theme=dark"]
+        );
+        assert_eq!(event.request.header("x"), Some("y"));
+        // `cookies` is the truth when the two disagree; empty `cookies` leave the header be.
+        let stale = decoded(json!({
             "requestContext": { "http": { "method": "GET" } },
             "cookies": ["b=2"], "headers": { "cookie": "a=1" }
         }));
-        assert_eq!(merged.request.header("cookie"), Some("a=1; b=2"));
+        assert_eq!(stale.request.header("cookie"), Some("b=2"));
+        let empty = decoded(json!({
+            "requestContext": { "http": { "method": "GET" } },
+            "cookies": [], "headers": { "cookie": "a=1" }
+        }));
+        assert_eq!(empty.request.header("cookie"), Some("a=1"));
+        // Payload 1.0 has no `cookies`: a field of that name is not read.
+        let v1 = decoded(json!({
+            "httpMethod": "GET", "requestContext": { "httpMethod": "GET" },
+            "headers": { "Cookie": "a=1" }, "cookies": ["b=2"]
+        }));
+        assert_eq!(
+            v1.request.headers_all("cookie").collect::<Vec<_>>(),
+            ["a=1"]
+        );
     }
 
     #[test]
