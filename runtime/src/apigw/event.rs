@@ -90,7 +90,7 @@ pub(crate) fn decode(mut raw: RawEvent, lambda_request_id: &str) -> Result<Decod
         _ => raw.path,
     };
     let multi_value = raw.multi_value_headers.is_some();
-    let mut headers = prefer_multi(raw.multi_value_headers, raw.headers);
+    let mut headers = merge_headers(raw.multi_value_headers, raw.headers);
     if format == PayloadFormat::V2 {
         set_cookies(&mut headers, raw.cookies.unwrap_or_default());
     }
@@ -170,6 +170,35 @@ fn prefer_multi(multi: Option<Pairs>, single: Option<Pairs>) -> Vec<(String, Str
         (Some(Pairs(empty)), None) => empty,
         (None, None) => Vec::new(),
     }
+}
+
+/// The headers of a payload 1.0 or ALB event, merged as lambda_http merges them: every name of
+/// either map. A name in both keeps its `multiValueHeaders` values, which hold every value
+/// (`headers` holds the last one; API Gateway fills both from the same request, but
+/// hand-written events disagree, and a name found in only one of them must not be lost).
+fn merge_headers(multi: Option<Pairs>, single: Option<Pairs>) -> Vec<(String, String)> {
+    let (mut merged, single) = match (multi, single) {
+        (Some(Pairs(multi)), Some(Pairs(single))) if !multi.is_empty() => (multi, single),
+        (Some(Pairs(multi)), None) => return multi,
+        (_, Some(Pairs(single))) => return single,
+        (None, None) => return Vec::new(),
+    };
+    let from_multi = merged.len();
+    for (index, (name, value)) in single.into_iter().enumerate() {
+        // Both maps usually list the same names in the same order: look there first.
+        let same_place = merged[..from_multi]
+            .get(index)
+            .is_some_and(|(candidate, _)| candidate.eq_ignore_ascii_case(&name));
+        if same_place
+            || merged[..from_multi]
+                .iter()
+                .any(|(candidate, _)| candidate.eq_ignore_ascii_case(&name))
+        {
+            continue;
+        }
+        merged.push((name, value));
+    }
+    merged
 }
 
 /// HTTP API payload 2.0 moves the `cookie` header into `cookies`: when it is not empty it IS
@@ -510,6 +539,45 @@ mod tests {
             v1.request.headers_all("cookie").collect::<Vec<_>>(),
             ["a=1"]
         );
+    }
+
+    #[test]
+    fn headers_in_only_one_of_the_two_maps_are_kept() {
+        let v1 = decoded(json!({
+            "httpMethod": "OPTIONS", "requestContext": { "httpMethod": "OPTIONS" },
+            "headers": { "Origin": "https://example.com", "Accept": "b", "Host": "h" },
+            "multiValueHeaders": { "accept": ["a", "b"], "X-Only-Multi": ["1", "2"] }
+        }));
+        let request = &v1.request;
+        assert_eq!(request.header("origin"), Some("https://example.com"));
+        assert_eq!(request.header("host"), Some("h"));
+        // A name in both keeps every value of `multiValueHeaders`, once.
+        assert_eq!(
+            request.headers_all("Accept").collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(
+            request.headers_all("x-only-multi").collect::<Vec<_>>(),
+            ["1", "2"]
+        );
+        assert_eq!(request.headers().count(), 6);
+
+        let alb = decoded(json!({
+            "httpMethod": "GET", "requestContext": { "elb": {} },
+            "headers": { "x-forwarded-for": "1.2.3.4" },
+            "multiValueHeaders": { "host": ["h"], "x-forwarded-for": null }
+        }));
+        assert_eq!(alb.request.header("x-forwarded-for"), Some("1.2.3.4"));
+        assert_eq!(alb.request.header("host"), Some("h"));
+        assert!(
+            alb.multi_value,
+            "the response still follows the request's header mode"
+        );
+        let only_single = decoded(json!({
+            "httpMethod": "GET", "requestContext": { "elb": {} },
+            "headers": { "a": "1" }, "multiValueHeaders": {}
+        }));
+        assert_eq!(only_single.request.header("a"), Some("1"));
     }
 
     #[test]
