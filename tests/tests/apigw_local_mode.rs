@@ -250,3 +250,30 @@ fn unreadable_input_exits_2_with_nothing_on_stdout() {
     assert_eq!(run.stdout, "", "{}", run.describe());
     assert!(run.stderr.contains("is not JSON"), "{}", run.describe());
 }
+
+#[test]
+fn a_named_http_api_stage_is_not_part_of_the_path() {
+    // An HTTP API stage `beta` with a `ANY /{proxy+}` route: `rawPath` starts with the stage,
+    // and the starter reads the id off the path, as it does behind a function URL.
+    let event = json!({
+        "version": "2.0",
+        "routeKey": "ANY /{proxy+}",
+        "rawPath": "/beta/users/ada",
+        "rawQueryString": "",
+        "headers": { "accept": "application/json" },
+        "pathParameters": { "proxy": "users/ada" },
+        "requestContext": {
+            "http": { "method": "GET", "path": "/beta/users/ada" },
+            "requestId": "stage-1",
+            "routeKey": "ANY /{proxy+}",
+            "stage": "beta"
+        },
+        "isBase64Encoded": false
+    });
+    let run = run(&["-"], Some(event.to_string().as_bytes()));
+    run.assert_exit(0);
+    let out: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|error| panic!("{error}\n{}", run.describe()));
+    assert_eq!(out["statusCode"], 200, "{}", run.describe());
+    assert_eq!(json_body(&out)["id"], "ada");
+}

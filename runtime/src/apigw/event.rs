@@ -49,6 +49,60 @@ struct RawContext {
     http_method: Option<IgnoredAny>,
     http: Option<RawHttp>,
     elb: Option<IgnoredAny>,
+    /// The stage: `$default`, or a name that an HTTP API puts in front of `rawPath`.
+    #[serde(default, deserialize_with = "text_or_none")]
+    stage: Option<String>,
+}
+
+/// A string, or `None` for anything else: fields the glue only looks at must not reject an
+/// event for an odd value.
+fn text_or_none<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    struct Text;
+    impl<'de> Visitor<'de> for Text {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(Some(value.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+            Ok(Some(value))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+    deserializer.deserialize_any(Text)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -85,9 +139,14 @@ pub(crate) fn decode(mut raw: RawEvent, lambda_request_id: &str) -> Result<Decod
         PayloadFormat::Alb => lambda_request_id.to_owned(),
         _ => context.request_id.unwrap_or_default(),
     };
-    let path = match format {
+    let raw_path = match format {
         PayloadFormat::V2 => raw.raw_path.or(context.http.and_then(|http| http.path)),
         _ => raw.path,
+    }
+    .unwrap_or_else(|| "/".to_owned());
+    let path_start = match format {
+        PayloadFormat::V2 => stage_prefix_len(&raw_path, context.stage.as_deref()),
+        _ => 0,
     };
     let multi_value = raw.multi_value_headers.is_some();
     let mut headers = merge_headers(raw.multi_value_headers, raw.headers);
@@ -113,7 +172,8 @@ pub(crate) fn decode(mut raw: RawEvent, lambda_request_id: &str) -> Result<Decod
         request: Request {
             format,
             method,
-            path: path.unwrap_or_else(|| "/".to_owned()),
+            raw_path,
+            path_start,
             path_params: raw.path_parameters.map(|pairs| pairs.0).unwrap_or_default(),
             query,
             headers,
@@ -211,6 +271,23 @@ fn set_cookies(headers: &mut Vec<(String, String)>, cookies: Vec<String>) {
     }
     headers.retain(|(name, _)| !name.eq_ignore_ascii_case("cookie"));
     headers.push(("cookie".to_owned(), cookies.join("; ")));
+}
+
+/// How many leading bytes of a payload 2.0 `rawPath` are the stage: an HTTP API stage other
+/// than `$default` is the first segment of `rawPath` (`/beta/api/values`), where payload 1.0's
+/// `path` never has it. It is dropped only when it is there, so a `rawPath` without it
+/// (a function URL, the `$default` stage) is kept whole.
+fn stage_prefix_len(raw_path: &str, stage: Option<&str>) -> usize {
+    let Some(stage) = stage.filter(|stage| !stage.is_empty() && *stage != "$default") else {
+        return 0;
+    };
+    match raw_path
+        .strip_prefix('/')
+        .and_then(|rest| rest.strip_prefix(stage))
+    {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => 1 + stage.len(),
+        _ => 0,
+    }
 }
 
 /// `a=1&b=x%20y&a=2` into ordered pairs, form-decoded (`+` is a space).
@@ -578,6 +655,44 @@ mod tests {
             "headers": { "a": "1" }, "multiValueHeaders": {}
         }));
         assert_eq!(only_single.request.header("a"), Some("1"));
+    }
+
+    #[test]
+    fn a_named_http_api_stage_is_not_part_of_the_path() {
+        let v2 = |raw_path: &str, stage: Option<&str>| {
+            let mut event = json!({
+                "version": "2.0", "rawPath": raw_path,
+                "requestContext": { "http": { "method": "GET", "path": raw_path } }
+            });
+            if let Some(stage) = stage {
+                event["requestContext"]["stage"] = json!(stage);
+            }
+            decoded(event).request
+        };
+        let beta = v2("/beta/api/values", Some("beta"));
+        assert_eq!(beta.path(), "/api/values");
+        assert_eq!(beta.raw_path(), "/beta/api/values");
+        assert_eq!(v2("/beta", Some("beta")).path(), "/");
+        assert_eq!(v2("/beta/", Some("beta")).path(), "/");
+        // Not the stage's segment, or no stage in the path: kept whole.
+        assert_eq!(v2("/betamax/x", Some("beta")).path(), "/betamax/x");
+        assert_eq!(v2("/api/values", Some("beta")).path(), "/api/values");
+        assert_eq!(v2("/x/beta/y", Some("beta")).path(), "/x/beta/y");
+        assert_eq!(v2("/$default/x", Some("$default")).path(), "/$default/x");
+        assert_eq!(v2("/users", None).path(), "/users");
+        assert_eq!(v2("/users", Some("")).path(), "/users");
+        // Payload 1.0 never has the stage in `path`; a segment that looks like it stays.
+        let v1 = decoded(json!({
+            "httpMethod": "GET", "path": "/prod/x",
+            "requestContext": { "httpMethod": "GET", "stage": "prod" }
+        }));
+        assert_eq!(v1.request.path(), "/prod/x");
+        assert_eq!(v1.request.raw_path(), "/prod/x");
+        // An odd stage value is ignored rather than rejecting the request.
+        let odd = decoded(json!({
+            "rawPath": "/1/x", "requestContext": { "http": { "method": "GET" }, "stage": 1 }
+        }));
+        assert_eq!(odd.request.path(), "/1/x");
     }
 
     #[test]

@@ -16,6 +16,10 @@
 //! - a payload that is none of the three formats is an invocation error: the function is
 //!   wired to the wrong caller.
 //!
+//! [`Request::path`] is the same in every format: the path without an HTTP API stage's segment
+//! (payload 2.0 puts a named stage in front of `rawPath`, payload 1.0 never does);
+//! [`Request::raw_path`] is the path as the event sent it.
+//!
 //! The envelope: REST API `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}`
 //! (names with several values, `set-cookie` included, in `multiValueHeaders`); HTTP API
 //! `{statusCode, headers, cookies, body, isBase64Encoded}` (`cookies` always present, repeated
