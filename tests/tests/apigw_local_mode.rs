@@ -277,3 +277,27 @@ fn a_named_http_api_stage_is_not_part_of_the_path() {
     assert_eq!(out["statusCode"], 200, "{}", run.describe());
     assert_eq!(json_body(&out)["id"], "ada");
 }
+
+#[test]
+fn a_lambda_authorizers_input_is_an_invocation_error_saying_so() {
+    let authorizer = json!({
+        "type": "REQUEST",
+        "methodArn": "arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/prod/GET/users/ada",
+        "resource": "/users/{id}",
+        "path": "/users/ada",
+        "httpMethod": "GET",
+        "headers": { "authorization": "Bearer x" },
+        "pathParameters": { "id": "ada" },
+        "requestContext": { "httpMethod": "GET", "requestId": "auth-1", "stage": "prod" }
+    });
+    let run = run(&["-"], Some(authorizer.to_string().as_bytes()));
+    run.assert_exit(1);
+    let error: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|error| panic!("{error}\n{}", run.describe()));
+    assert_eq!(error["errorType"], "InvalidApiGatewayEvent");
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("Lambda authorizer's input") && message.contains("a different caller"),
+        "{message}"
+    );
+}

@@ -39,6 +39,25 @@ pub struct RawEvent {
     is_base64_encoded: Option<bool>,
     #[serde(rename = "requestContext")]
     request_context: Option<RawContext>,
+    /// A REST API (or WebSocket `$connect`) Lambda authorizer's input: never a proxy request's.
+    #[serde(rename = "methodArn")]
+    method_arn: Option<IgnoredAny>,
+    /// An HTTP API Lambda authorizer's input (payload 2.0): never a proxy request's.
+    #[serde(rename = "routeArn")]
+    route_arn: Option<IgnoredAny>,
+    /// Only read to name what a payload without `requestContext` is, when it is not ours:
+    /// an Amazon Connect event,
+    #[serde(rename = "Details")]
+    details: Option<IgnoredAny>,
+    /// a batch of records (SQS, SNS, S3, Kinesis, DynamoDB Streams),
+    #[serde(rename = "Records")]
+    records: Option<IgnoredAny>,
+    /// an EventBridge event,
+    #[serde(rename = "detail-type")]
+    detail_type: Option<IgnoredAny>,
+    /// a Bedrock agent's action group input (which has an `httpMethod` of its own).
+    #[serde(rename = "actionGroup")]
+    action_group: Option<IgnoredAny>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,6 +71,9 @@ struct RawContext {
     /// The stage: `$default`, or a name that an HTTP API puts in front of `rawPath`.
     #[serde(default, deserialize_with = "text_or_none")]
     stage: Option<String>,
+    /// `CONNECT`, `MESSAGE` or `DISCONNECT`: a WebSocket API route's input.
+    #[serde(rename = "eventType", default, deserialize_with = "text_or_none")]
+    event_type: Option<String>,
 }
 
 /// A string, or `None` for anything else: fields the glue only looks at must not reject an
@@ -189,7 +211,32 @@ pub(crate) fn decode(mut raw: RawEvent, lambda_request_id: &str) -> Result<Decod
 /// and `httpMethod`; v1 `httpMethod` and `requestContext.httpMethod`. `Err` says what is
 /// missing.
 fn detect(raw: &mut RawEvent) -> Result<(PayloadFormat, String), String> {
+    if let Some(field) = authorizer_field(raw) {
+        return Err(format!(
+            "it is an API Gateway Lambda authorizer's input (it has `{field}`, which no proxy \
+             request has). An authorizer is a different caller: it wants an IAM policy, or \
+             `{{\"isAuthorized\": ..}}` from an HTTP API's simple authorizer, not an HTTP \
+             response, and takes anything else as a failed authorization (the client gets a 500). \
+             Write the authorizer as its own function, and attach this one to the route's proxy \
+             integration"
+        ));
+    }
+    if let Some(event_type) = raw
+        .request_context
+        .as_ref()
+        .and_then(|context| context.event_type.as_deref())
+    {
+        return Err(format!(
+            "it is an API Gateway WebSocket API route's input (`requestContext.eventType` is \
+             `{event_type}`). A WebSocket route is a different caller from an HTTP request: \
+             it has a connection, not a method and a path, and this function's HTTP responses \
+             mean nothing to it"
+        ));
+    }
     let Some(context) = raw.request_context.as_mut() else {
+        if let Some(source) = other_source(raw) {
+            return Err(format!("it is {source}, not an HTTP request"));
+        }
         return Err(match raw.http_method {
             Some(_) => "it has `httpMethod` but no `requestContext`".to_owned(),
             None => "it has no `requestContext` (nor `httpMethod`)".to_owned(),
@@ -219,6 +266,40 @@ fn detect(raw: &mut RawEvent) -> Result<(PayloadFormat, String), String> {
                      `httpMethod` (REST API payload 1.0) or `elb` (ALB)"
                 .to_owned(),
         ),
+    }
+}
+
+/// Which field makes the payload a Lambda authorizer's input, if any: `methodArn` (REST API
+/// TOKEN and REQUEST authorizers, HTTP API authorizers on payload 1.0, WebSocket `$connect`
+/// authorizers) or `routeArn` (HTTP API authorizers on payload 2.0). A proxy event has neither.
+fn authorizer_field(raw: &RawEvent) -> Option<&'static str> {
+    if raw.method_arn.is_some() {
+        Some("methodArn")
+    } else if raw.route_arn.is_some() {
+        Some("routeArn")
+    } else {
+        None
+    }
+}
+
+/// What a payload without `requestContext` is, when its top-level fields say so.
+fn other_source(raw: &RawEvent) -> Option<&'static str> {
+    if raw.details.is_some() {
+        Some(
+            "an Amazon Connect contact flow event (it has `Details`), which a \
+             `#[connect_handler]` function answers",
+        )
+    } else if raw.records.is_some() {
+        Some(
+            "a batch of records from an event source such as SQS, SNS, S3, Kinesis or \
+             DynamoDB Streams (it has `Records`)",
+        )
+    } else if raw.detail_type.is_some() {
+        Some("an EventBridge event (it has `detail-type`)")
+    } else if raw.action_group.is_some() {
+        Some("a Bedrock agent action group's input (it has `actionGroup`)")
+    } else {
+        None
     }
 }
 
@@ -520,6 +601,28 @@ mod tests {
         let connect =
             reason(json!({ "Name": "ContactFlowEvent", "Details": { "ContactData": {} } }));
         assert!(connect.starts_with(NOT_AN_EVENT), "{connect}");
+        assert!(
+            connect.contains("an Amazon Connect contact flow event"),
+            "{connect}"
+        );
+        for (event, source) in [
+            (
+                json!({ "Records": [{ "eventSource": "aws:sqs" }] }),
+                "a batch of records",
+            ),
+            (
+                json!({ "detail-type": "Scheduled Event", "detail": {} }),
+                "an EventBridge event",
+            ),
+            (
+                json!({ "actionGroup": "g", "apiPath": "/x", "httpMethod": "GET" }),
+                "a Bedrock agent action group's input",
+            ),
+        ] {
+            let message = reason(event);
+            assert!(message.contains(source), "{message}");
+            assert!(message.ends_with("not an HTTP request"), "{message}");
+        }
         let bad_method =
             reason(json!({ "httpMethod": "GE T", "requestContext": { "httpMethod": "x" } }));
         assert!(
@@ -693,6 +796,66 @@ mod tests {
             "rawPath": "/1/x", "requestContext": { "http": { "method": "GET" }, "stage": 1 }
         }));
         assert_eq!(odd.request.path(), "/1/x");
+    }
+
+    #[test]
+    fn a_lambda_authorizers_input_is_named_as_such() {
+        let rest_token = reason(json!({
+            "type": "TOKEN", "authorizationToken": "allow",
+            "methodArn": "arn:aws:execute-api:us-east-1:111122223333:api/prod/GET/"
+        }));
+        let rest_request = reason(json!({
+            "type": "REQUEST", "methodArn": "arn:aws:execute-api:us-east-1:111122223333:api/prod/GET/x",
+            "httpMethod": "GET", "path": "/x", "requestContext": { "httpMethod": "GET" }
+        }));
+        let http_request = reason(json!({
+            "version": "2.0", "type": "REQUEST", "routeKey": "GET /x", "rawPath": "/x",
+            "routeArn": "arn:aws:execute-api:us-east-1:111122223333:api/$default/GET/x",
+            "requestContext": { "http": { "method": "GET" } }
+        }));
+        for (message, field) in [
+            (rest_token, "methodArn"),
+            (rest_request, "methodArn"),
+            (http_request, "routeArn"),
+        ] {
+            assert!(message.starts_with(NOT_AN_EVENT), "{message}");
+            assert!(
+                message.contains("Lambda authorizer's input") && message.contains(field),
+                "{message}"
+            );
+            assert!(message.contains("a different caller"), "{message}");
+        }
+        // `null` is absent, as everywhere else.
+        let proxy = decoded(json!({
+            "httpMethod": "GET", "methodArn": null, "requestContext": { "httpMethod": "GET" }
+        }));
+        assert_eq!(proxy.request.method(), Method::GET);
+    }
+
+    #[test]
+    fn a_websocket_routes_input_is_named_as_such() {
+        let message = reason(json!({
+            "httpMethod": "POST", "path": "/", "body": "hi",
+            "requestContext": {
+                "httpMethod": "POST", "eventType": "MESSAGE", "routeKey": "$default",
+                "connectionId": "abc="
+            }
+        }));
+        assert!(message.starts_with(NOT_AN_EVENT), "{message}");
+        assert!(
+            message.contains("WebSocket API route's input") && message.contains("`MESSAGE`"),
+            "{message}"
+        );
+        let connect = reason(json!({
+            "headers": { "Sec-WebSocket-Version": "13" },
+            "requestContext": { "eventType": "CONNECT", "routeKey": "$connect" }
+        }));
+        assert!(connect.contains("`CONNECT`"), "{connect}");
+        // A connection id alone is not a WebSocket route (some REST samples carry one).
+        let rest = decoded(json!({
+            "httpMethod": "GET", "requestContext": { "httpMethod": "GET", "connectionId": "x" }
+        }));
+        assert_eq!(rest.request.format(), PayloadFormat::V1);
     }
 
     #[test]
