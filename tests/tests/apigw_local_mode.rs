@@ -252,6 +252,36 @@ fn unreadable_input_exits_2_with_nothing_on_stdout() {
 }
 
 #[test]
+fn a_leading_byte_order_mark_is_skipped_from_a_file_and_from_stdin() {
+    // Some editors save JSON with a UTF-8 byte order mark; RFC 8259 lets a parser skip it.
+    let event = std::fs::read(starter_dir().join("events/v1-get-user.json")).unwrap();
+    let mut with_mark = b"\xEF\xBB\xBF".to_vec();
+    with_mark.extend_from_slice(&event);
+    let expected = envelope("v1-get-user.json");
+
+    let from_stdin = run(&["-"], Some(&with_mark));
+    from_stdin.assert_exit(0);
+    let out: Value = serde_json::from_str(&from_stdin.stdout)
+        .unwrap_or_else(|error| panic!("{error}\n{}", from_stdin.describe()));
+    assert_eq!(out, expected);
+
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("v1-get-user-with-bom.json");
+    std::fs::write(&file, &with_mark).unwrap();
+    let from_file = run(&[file.to_str().unwrap()], None);
+    from_file.assert_exit(0);
+    let out: Value = serde_json::from_str(&from_file.stdout)
+        .unwrap_or_else(|error| panic!("{error}\n{}", from_file.describe()));
+    assert_eq!(out, expected);
+
+    // Only one mark, only at the start: anything else is still not JSON.
+    let mut twice = b"\xEF\xBB\xBF".to_vec();
+    twice.extend_from_slice(&with_mark);
+    let run = run(&["-"], Some(&twice));
+    run.assert_exit(2);
+    assert!(run.stderr.contains("is not JSON"), "{}", run.describe());
+}
+
+#[test]
 fn a_named_http_api_stage_is_not_part_of_the_path() {
     // An HTTP API stage `beta` with a `ANY /{proxy+}` route: `rawPath` starts with the stage,
     // and the starter reads the id off the path, as it does behind a function URL.
