@@ -1,7 +1,8 @@
 //! Local mode: one invocation outside Lambda, as a process contract other tools rely on.
 //!
 //! - the event is read from the file named by the first argument, or from stdin when there is
-//!   none or it is `-`;
+//!   none or it is `-`; a leading UTF-8 byte order mark, which some editors save, is skipped
+//!   (RFC 8259 lets a parser ignore it; Lambda itself never sends one);
 //! - stdout carries only what Lambda would receive: the response JSON (exit status 0) or the
 //!   invocation error `{"errorType", "errorMessage"}` (exit status 1);
 //! - input that cannot be read or is not JSON: a message on stderr, exit status 2;
@@ -24,7 +25,7 @@ pub(crate) async fn run(handler: &dyn Driven, arguments: &[String]) -> ExitCode 
         return exit;
     }
     let bytes = match read_event(source) {
-        Ok(bytes) => bytes,
+        Ok(bytes) => skip_byte_order_mark(bytes),
         Err(message) => {
             eprintln!("{}: {message}", handler.name());
             return ExitCode::from(EXIT_BAD_INPUT);
@@ -56,6 +57,18 @@ fn read_event(source: &str) -> Result<Vec<u8>, String> {
         std::fs::read(source)
             .map_err(|error| format!("cannot read the event file `{source}`: {error}"))
     }
+}
+
+/// The UTF-8 encoding of U+FEFF, which some editors write at the start of a file.
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// The event without a leading byte order mark: RFC 8259 (section 8.1) lets a JSON parser
+/// ignore one, and serde_json would reject it as "expected value at line 1 column 1".
+fn skip_byte_order_mark(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.starts_with(BYTE_ORDER_MARK) {
+        bytes.drain(..BYTE_ORDER_MARK.len());
+    }
+    bytes
 }
 
 fn check_json(bytes: &[u8], source: &str) -> Result<(), String> {
@@ -112,6 +125,23 @@ mod tests {
         );
         assert!(check_json(b"{}", "-").is_ok());
         assert!(check_json(b"", "-").unwrap_err().contains("from stdin"));
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped_once() {
+        let with_mark = b"\xEF\xBB\xBF{\"a\": 1}".to_vec();
+        assert!(
+            check_json(&with_mark, "-").is_err(),
+            "serde_json rejects the mark"
+        );
+        let skipped = skip_byte_order_mark(with_mark);
+        assert_eq!(skipped, b"{\"a\": 1}");
+        assert!(check_json(&skipped, "-").is_ok());
+        // Only at the start, and only one: a second mark is not JSON.
+        let twice = skip_byte_order_mark(b"\xEF\xBB\xBF\xEF\xBB\xBF{}".to_vec());
+        assert!(check_json(&twice, "-").is_err());
+        assert_eq!(skip_byte_order_mark(b"{}".to_vec()), b"{}");
+        assert_eq!(skip_byte_order_mark(b"\xEF\xBB".to_vec()), b"\xEF\xBB");
     }
 
     #[test]

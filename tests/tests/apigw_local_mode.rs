@@ -250,3 +250,84 @@ fn unreadable_input_exits_2_with_nothing_on_stdout() {
     assert_eq!(run.stdout, "", "{}", run.describe());
     assert!(run.stderr.contains("is not JSON"), "{}", run.describe());
 }
+
+#[test]
+fn a_leading_byte_order_mark_is_skipped_from_a_file_and_from_stdin() {
+    // Some editors save JSON with a UTF-8 byte order mark; RFC 8259 lets a parser skip it.
+    let event = std::fs::read(starter_dir().join("events/v1-get-user.json")).unwrap();
+    let mut with_mark = b"\xEF\xBB\xBF".to_vec();
+    with_mark.extend_from_slice(&event);
+    let expected = envelope("v1-get-user.json");
+
+    let from_stdin = run(&["-"], Some(&with_mark));
+    from_stdin.assert_exit(0);
+    let out: Value = serde_json::from_str(&from_stdin.stdout)
+        .unwrap_or_else(|error| panic!("{error}\n{}", from_stdin.describe()));
+    assert_eq!(out, expected);
+
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("v1-get-user-with-bom.json");
+    std::fs::write(&file, &with_mark).unwrap();
+    let from_file = run(&[file.to_str().unwrap()], None);
+    from_file.assert_exit(0);
+    let out: Value = serde_json::from_str(&from_file.stdout)
+        .unwrap_or_else(|error| panic!("{error}\n{}", from_file.describe()));
+    assert_eq!(out, expected);
+
+    // Only one mark, only at the start: anything else is still not JSON.
+    let mut twice = b"\xEF\xBB\xBF".to_vec();
+    twice.extend_from_slice(&with_mark);
+    let run = run(&["-"], Some(&twice));
+    run.assert_exit(2);
+    assert!(run.stderr.contains("is not JSON"), "{}", run.describe());
+}
+
+#[test]
+fn a_named_http_api_stage_is_not_part_of_the_path() {
+    // An HTTP API stage `beta` with a `ANY /{proxy+}` route: `rawPath` starts with the stage,
+    // and the starter reads the id off the path, as it does behind a function URL.
+    let event = json!({
+        "version": "2.0",
+        "routeKey": "ANY /{proxy+}",
+        "rawPath": "/beta/users/ada",
+        "rawQueryString": "",
+        "headers": { "accept": "application/json" },
+        "pathParameters": { "proxy": "users/ada" },
+        "requestContext": {
+            "http": { "method": "GET", "path": "/beta/users/ada" },
+            "requestId": "stage-1",
+            "routeKey": "ANY /{proxy+}",
+            "stage": "beta"
+        },
+        "isBase64Encoded": false
+    });
+    let run = run(&["-"], Some(event.to_string().as_bytes()));
+    run.assert_exit(0);
+    let out: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|error| panic!("{error}\n{}", run.describe()));
+    assert_eq!(out["statusCode"], 200, "{}", run.describe());
+    assert_eq!(json_body(&out)["id"], "ada");
+}
+
+#[test]
+fn a_lambda_authorizers_input_is_an_invocation_error_saying_so() {
+    let authorizer = json!({
+        "type": "REQUEST",
+        "methodArn": "arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/prod/GET/users/ada",
+        "resource": "/users/{id}",
+        "path": "/users/ada",
+        "httpMethod": "GET",
+        "headers": { "authorization": "Bearer x" },
+        "pathParameters": { "id": "ada" },
+        "requestContext": { "httpMethod": "GET", "requestId": "auth-1", "stage": "prod" }
+    });
+    let run = run(&["-"], Some(authorizer.to_string().as_bytes()));
+    run.assert_exit(1);
+    let error: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|error| panic!("{error}\n{}", run.describe()));
+    assert_eq!(error["errorType"], "InvalidApiGatewayEvent");
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("Lambda authorizer's input") && message.contains("a different caller"),
+        "{message}"
+    );
+}

@@ -39,6 +39,25 @@ pub struct RawEvent {
     is_base64_encoded: Option<bool>,
     #[serde(rename = "requestContext")]
     request_context: Option<RawContext>,
+    /// A REST API (or WebSocket `$connect`) Lambda authorizer's input: never a proxy request's.
+    #[serde(rename = "methodArn")]
+    method_arn: Option<IgnoredAny>,
+    /// An HTTP API Lambda authorizer's input (payload 2.0): never a proxy request's.
+    #[serde(rename = "routeArn")]
+    route_arn: Option<IgnoredAny>,
+    /// Only read to name what a payload without `requestContext` is, when it is not ours:
+    /// an Amazon Connect event,
+    #[serde(rename = "Details")]
+    details: Option<IgnoredAny>,
+    /// a batch of records (SQS, SNS, S3, Kinesis, DynamoDB Streams),
+    #[serde(rename = "Records")]
+    records: Option<IgnoredAny>,
+    /// an EventBridge event,
+    #[serde(rename = "detail-type")]
+    detail_type: Option<IgnoredAny>,
+    /// a Bedrock agent's action group input (which has an `httpMethod` of its own).
+    #[serde(rename = "actionGroup")]
+    action_group: Option<IgnoredAny>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -49,6 +68,63 @@ struct RawContext {
     http_method: Option<IgnoredAny>,
     http: Option<RawHttp>,
     elb: Option<IgnoredAny>,
+    /// The stage: `$default`, or a name that an HTTP API puts in front of `rawPath`.
+    #[serde(default, deserialize_with = "text_or_none")]
+    stage: Option<String>,
+    /// `CONNECT`, `MESSAGE` or `DISCONNECT`: a WebSocket API route's input.
+    #[serde(rename = "eventType", default, deserialize_with = "text_or_none")]
+    event_type: Option<String>,
+}
+
+/// A string, or `None` for anything else: fields the glue only looks at must not reject an
+/// event for an odd value.
+fn text_or_none<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    struct Text;
+    impl<'de> Visitor<'de> for Text {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(Some(value.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+            Ok(Some(value))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+    deserializer.deserialize_any(Text)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -85,13 +161,20 @@ pub(crate) fn decode(mut raw: RawEvent, lambda_request_id: &str) -> Result<Decod
         PayloadFormat::Alb => lambda_request_id.to_owned(),
         _ => context.request_id.unwrap_or_default(),
     };
-    let path = match format {
+    let raw_path = match format {
         PayloadFormat::V2 => raw.raw_path.or(context.http.and_then(|http| http.path)),
         _ => raw.path,
+    }
+    .unwrap_or_else(|| "/".to_owned());
+    let path_start = match format {
+        PayloadFormat::V2 => stage_prefix_len(&raw_path, context.stage.as_deref()),
+        _ => 0,
     };
     let multi_value = raw.multi_value_headers.is_some();
-    let mut headers = prefer_multi(raw.multi_value_headers, raw.headers);
-    add_cookies(&mut headers, raw.cookies.unwrap_or_default());
+    let mut headers = merge_headers(raw.multi_value_headers, raw.headers);
+    if format == PayloadFormat::V2 {
+        set_cookies(&mut headers, raw.cookies.unwrap_or_default());
+    }
     let query = match (format, raw.raw_query_string) {
         (PayloadFormat::V2, Some(raw_query)) if !raw_query.is_empty() => parse_query(&raw_query),
         (PayloadFormat::Alb, _) => prefer_multi(
@@ -111,7 +194,8 @@ pub(crate) fn decode(mut raw: RawEvent, lambda_request_id: &str) -> Result<Decod
         request: Request {
             format,
             method,
-            path: path.unwrap_or_else(|| "/".to_owned()),
+            raw_path,
+            path_start,
             path_params: raw.path_parameters.map(|pairs| pairs.0).unwrap_or_default(),
             query,
             headers,
@@ -127,7 +211,32 @@ pub(crate) fn decode(mut raw: RawEvent, lambda_request_id: &str) -> Result<Decod
 /// and `httpMethod`; v1 `httpMethod` and `requestContext.httpMethod`. `Err` says what is
 /// missing.
 fn detect(raw: &mut RawEvent) -> Result<(PayloadFormat, String), String> {
+    if let Some(field) = authorizer_field(raw) {
+        return Err(format!(
+            "it is an API Gateway Lambda authorizer's input (it has `{field}`, which no proxy \
+             request has). An authorizer is a different caller: it wants an IAM policy, or \
+             `{{\"isAuthorized\": ..}}` from an HTTP API's simple authorizer, not an HTTP \
+             response, and takes anything else as a failed authorization (the client gets a 500). \
+             Write the authorizer as its own function, and attach this one to the route's proxy \
+             integration"
+        ));
+    }
+    if let Some(event_type) = raw
+        .request_context
+        .as_ref()
+        .and_then(|context| context.event_type.as_deref())
+    {
+        return Err(format!(
+            "it is an API Gateway WebSocket API route's input (`requestContext.eventType` is \
+             `{event_type}`). A WebSocket route is a different caller from an HTTP request: \
+             it has a connection, not a method and a path, and this function's HTTP responses \
+             mean nothing to it"
+        ));
+    }
     let Some(context) = raw.request_context.as_mut() else {
+        if let Some(source) = other_source(raw) {
+            return Err(format!("it is {source}, not an HTTP request"));
+        }
         return Err(match raw.http_method {
             Some(_) => "it has `httpMethod` but no `requestContext`".to_owned(),
             None => "it has no `requestContext` (nor `httpMethod`)".to_owned(),
@@ -160,6 +269,40 @@ fn detect(raw: &mut RawEvent) -> Result<(PayloadFormat, String), String> {
     }
 }
 
+/// Which field makes the payload a Lambda authorizer's input, if any: `methodArn` (REST API
+/// TOKEN and REQUEST authorizers, HTTP API authorizers on payload 1.0, WebSocket `$connect`
+/// authorizers) or `routeArn` (HTTP API authorizers on payload 2.0). A proxy event has neither.
+fn authorizer_field(raw: &RawEvent) -> Option<&'static str> {
+    if raw.method_arn.is_some() {
+        Some("methodArn")
+    } else if raw.route_arn.is_some() {
+        Some("routeArn")
+    } else {
+        None
+    }
+}
+
+/// What a payload without `requestContext` is, when its top-level fields say so.
+fn other_source(raw: &RawEvent) -> Option<&'static str> {
+    if raw.details.is_some() {
+        Some(
+            "an Amazon Connect contact flow event (it has `Details`), which a \
+             `#[connect_handler]` function answers",
+        )
+    } else if raw.records.is_some() {
+        Some(
+            "a batch of records from an event source such as SQS, SNS, S3, Kinesis or \
+             DynamoDB Streams (it has `Records`)",
+        )
+    } else if raw.detail_type.is_some() {
+        Some("an EventBridge event (it has `detail-type`)")
+    } else if raw.action_group.is_some() {
+        Some("a Bedrock agent action group's input (it has `actionGroup`)")
+    } else {
+        None
+    }
+}
+
 /// The multi-value map when the event has one (it holds every value), else the single one.
 fn prefer_multi(multi: Option<Pairs>, single: Option<Pairs>) -> Vec<(String, String)> {
     match (multi, single) {
@@ -170,21 +313,61 @@ fn prefer_multi(multi: Option<Pairs>, single: Option<Pairs>) -> Vec<(String, Str
     }
 }
 
-/// HTTP API payload 2.0 moves the `cookie` header into `cookies`: put it back, joined.
-fn add_cookies(headers: &mut Vec<(String, String)>, cookies: Vec<String>) {
+/// The headers of a payload 1.0 or ALB event, merged as lambda_http merges them: every name of
+/// either map. A name in both keeps its `multiValueHeaders` values, which hold every value
+/// (`headers` holds the last one; API Gateway fills both from the same request, but
+/// hand-written events disagree, and a name found in only one of them must not be lost).
+fn merge_headers(multi: Option<Pairs>, single: Option<Pairs>) -> Vec<(String, String)> {
+    let (mut merged, single) = match (multi, single) {
+        (Some(Pairs(multi)), Some(Pairs(single))) if !multi.is_empty() => (multi, single),
+        (Some(Pairs(multi)), None) => return multi,
+        (_, Some(Pairs(single))) => return single,
+        (None, None) => return Vec::new(),
+    };
+    let from_multi = merged.len();
+    for (index, (name, value)) in single.into_iter().enumerate() {
+        // Both maps usually list the same names in the same order: look there first.
+        let same_place = merged[..from_multi]
+            .get(index)
+            .is_some_and(|(candidate, _)| candidate.eq_ignore_ascii_case(&name));
+        if same_place
+            || merged[..from_multi]
+                .iter()
+                .any(|(candidate, _)| candidate.eq_ignore_ascii_case(&name))
+        {
+            continue;
+        }
+        merged.push((name, value));
+    }
+    merged
+}
+
+/// HTTP API payload 2.0 moves the `cookie` header into `cookies`: when it is not empty it IS
+/// the cookie header, joined with `; `. A function URL (or an HTTP API behind CloudFront)
+/// also keeps the original `cookie` header, which is replaced rather than appended to, or
+/// every cookie would be read twice.
+fn set_cookies(headers: &mut Vec<(String, String)>, cookies: Vec<String>) {
     if cookies.is_empty() {
         return;
     }
-    let joined = cookies.join("; ");
-    match headers
-        .iter_mut()
-        .find(|(name, _)| name.eq_ignore_ascii_case("cookie"))
+    headers.retain(|(name, _)| !name.eq_ignore_ascii_case("cookie"));
+    headers.push(("cookie".to_owned(), cookies.join("; ")));
+}
+
+/// How many leading bytes of a payload 2.0 `rawPath` are the stage: an HTTP API stage other
+/// than `$default` is the first segment of `rawPath` (`/beta/api/values`), where payload 1.0's
+/// `path` never has it. It is dropped only when it is there, so a `rawPath` without it
+/// (a function URL, the `$default` stage) is kept whole.
+fn stage_prefix_len(raw_path: &str, stage: Option<&str>) -> usize {
+    let Some(stage) = stage.filter(|stage| !stage.is_empty() && *stage != "$default") else {
+        return 0;
+    };
+    match raw_path
+        .strip_prefix('/')
+        .and_then(|rest| rest.strip_prefix(stage))
     {
-        Some((_, value)) => {
-            value.push_str("; ");
-            value.push_str(&joined);
-        }
-        None => headers.push(("cookie".to_owned(), joined)),
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => 1 + stage.len(),
+        _ => 0,
     }
 }
 
@@ -418,6 +601,28 @@ mod tests {
         let connect =
             reason(json!({ "Name": "ContactFlowEvent", "Details": { "ContactData": {} } }));
         assert!(connect.starts_with(NOT_AN_EVENT), "{connect}");
+        assert!(
+            connect.contains("an Amazon Connect contact flow event"),
+            "{connect}"
+        );
+        for (event, source) in [
+            (
+                json!({ "Records": [{ "eventSource": "aws:sqs" }] }),
+                "a batch of records",
+            ),
+            (
+                json!({ "detail-type": "Scheduled Event", "detail": {} }),
+                "an EventBridge event",
+            ),
+            (
+                json!({ "actionGroup": "g", "apiPath": "/x", "httpMethod": "GET" }),
+                "a Bedrock agent action group's input",
+            ),
+        ] {
+            let message = reason(event);
+            assert!(message.contains(source), "{message}");
+            assert!(message.ends_with("not an HTTP request"), "{message}");
+        }
         let bad_method =
             reason(json!({ "httpMethod": "GE T", "requestContext": { "httpMethod": "x" } }));
         assert!(
@@ -477,11 +682,180 @@ mod tests {
             "cookies": ["a=1", "b=2"], "headers": { "x": "y" }
         }));
         assert_eq!(event.request.header("Cookie"), Some("a=1; b=2"));
-        let merged = decoded(json!({
+    }
+
+    #[test]
+    fn a_function_urls_own_cookie_header_is_replaced_not_doubled() {
+        // A function URL (or an HTTP API behind CloudFront) sends the cookies twice: in
+        // `cookies` and in the `cookie` header. The handler must read each once.
+        let event = decoded(json!({
+            "version": "2.0", "rawPath": "/",
+            "requestContext": { "http": { "method": "POST" } },
+            "cookies": ["session=abc", "theme=dark"],
+            "headers": { "Cookie": "session=abc; theme=dark", "x": "y" }
+        }));
+        assert_eq!(
+            event.request.headers_all("cookie").collect::<Vec<_>>(),
+            ["session=abc; theme=dark"]
+        );
+        assert_eq!(event.request.header("x"), Some("y"));
+        // `cookies` is the truth when the two disagree; empty `cookies` leave the header be.
+        let stale = decoded(json!({
             "requestContext": { "http": { "method": "GET" } },
             "cookies": ["b=2"], "headers": { "cookie": "a=1" }
         }));
-        assert_eq!(merged.request.header("cookie"), Some("a=1; b=2"));
+        assert_eq!(stale.request.header("cookie"), Some("b=2"));
+        let empty = decoded(json!({
+            "requestContext": { "http": { "method": "GET" } },
+            "cookies": [], "headers": { "cookie": "a=1" }
+        }));
+        assert_eq!(empty.request.header("cookie"), Some("a=1"));
+        // Payload 1.0 has no `cookies`: a field of that name is not read.
+        let v1 = decoded(json!({
+            "httpMethod": "GET", "requestContext": { "httpMethod": "GET" },
+            "headers": { "Cookie": "a=1" }, "cookies": ["b=2"]
+        }));
+        assert_eq!(
+            v1.request.headers_all("cookie").collect::<Vec<_>>(),
+            ["a=1"]
+        );
+    }
+
+    #[test]
+    fn headers_in_only_one_of_the_two_maps_are_kept() {
+        let v1 = decoded(json!({
+            "httpMethod": "OPTIONS", "requestContext": { "httpMethod": "OPTIONS" },
+            "headers": { "Origin": "https://example.com", "Accept": "b", "Host": "h" },
+            "multiValueHeaders": { "accept": ["a", "b"], "X-Only-Multi": ["1", "2"] }
+        }));
+        let request = &v1.request;
+        assert_eq!(request.header("origin"), Some("https://example.com"));
+        assert_eq!(request.header("host"), Some("h"));
+        // A name in both keeps every value of `multiValueHeaders`, once.
+        assert_eq!(
+            request.headers_all("Accept").collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(
+            request.headers_all("x-only-multi").collect::<Vec<_>>(),
+            ["1", "2"]
+        );
+        assert_eq!(request.headers().count(), 6);
+
+        let alb = decoded(json!({
+            "httpMethod": "GET", "requestContext": { "elb": {} },
+            "headers": { "x-forwarded-for": "1.2.3.4" },
+            "multiValueHeaders": { "host": ["h"], "x-forwarded-for": null }
+        }));
+        assert_eq!(alb.request.header("x-forwarded-for"), Some("1.2.3.4"));
+        assert_eq!(alb.request.header("host"), Some("h"));
+        assert!(
+            alb.multi_value,
+            "the response still follows the request's header mode"
+        );
+        let only_single = decoded(json!({
+            "httpMethod": "GET", "requestContext": { "elb": {} },
+            "headers": { "a": "1" }, "multiValueHeaders": {}
+        }));
+        assert_eq!(only_single.request.header("a"), Some("1"));
+    }
+
+    #[test]
+    fn a_named_http_api_stage_is_not_part_of_the_path() {
+        let v2 = |raw_path: &str, stage: Option<&str>| {
+            let mut event = json!({
+                "version": "2.0", "rawPath": raw_path,
+                "requestContext": { "http": { "method": "GET", "path": raw_path } }
+            });
+            if let Some(stage) = stage {
+                event["requestContext"]["stage"] = json!(stage);
+            }
+            decoded(event).request
+        };
+        let beta = v2("/beta/api/values", Some("beta"));
+        assert_eq!(beta.path(), "/api/values");
+        assert_eq!(beta.raw_path(), "/beta/api/values");
+        assert_eq!(v2("/beta", Some("beta")).path(), "/");
+        assert_eq!(v2("/beta/", Some("beta")).path(), "/");
+        // Not the stage's segment, or no stage in the path: kept whole.
+        assert_eq!(v2("/betamax/x", Some("beta")).path(), "/betamax/x");
+        assert_eq!(v2("/api/values", Some("beta")).path(), "/api/values");
+        assert_eq!(v2("/x/beta/y", Some("beta")).path(), "/x/beta/y");
+        assert_eq!(v2("/$default/x", Some("$default")).path(), "/$default/x");
+        assert_eq!(v2("/users", None).path(), "/users");
+        assert_eq!(v2("/users", Some("")).path(), "/users");
+        // Payload 1.0 never has the stage in `path`; a segment that looks like it stays.
+        let v1 = decoded(json!({
+            "httpMethod": "GET", "path": "/prod/x",
+            "requestContext": { "httpMethod": "GET", "stage": "prod" }
+        }));
+        assert_eq!(v1.request.path(), "/prod/x");
+        assert_eq!(v1.request.raw_path(), "/prod/x");
+        // An odd stage value is ignored rather than rejecting the request.
+        let odd = decoded(json!({
+            "rawPath": "/1/x", "requestContext": { "http": { "method": "GET" }, "stage": 1 }
+        }));
+        assert_eq!(odd.request.path(), "/1/x");
+    }
+
+    #[test]
+    fn a_lambda_authorizers_input_is_named_as_such() {
+        let rest_token = reason(json!({
+            "type": "TOKEN", "authorizationToken": "allow",
+            "methodArn": "arn:aws:execute-api:us-east-1:111122223333:api/prod/GET/"
+        }));
+        let rest_request = reason(json!({
+            "type": "REQUEST", "methodArn": "arn:aws:execute-api:us-east-1:111122223333:api/prod/GET/x",
+            "httpMethod": "GET", "path": "/x", "requestContext": { "httpMethod": "GET" }
+        }));
+        let http_request = reason(json!({
+            "version": "2.0", "type": "REQUEST", "routeKey": "GET /x", "rawPath": "/x",
+            "routeArn": "arn:aws:execute-api:us-east-1:111122223333:api/$default/GET/x",
+            "requestContext": { "http": { "method": "GET" } }
+        }));
+        for (message, field) in [
+            (rest_token, "methodArn"),
+            (rest_request, "methodArn"),
+            (http_request, "routeArn"),
+        ] {
+            assert!(message.starts_with(NOT_AN_EVENT), "{message}");
+            assert!(
+                message.contains("Lambda authorizer's input") && message.contains(field),
+                "{message}"
+            );
+            assert!(message.contains("a different caller"), "{message}");
+        }
+        // `null` is absent, as everywhere else.
+        let proxy = decoded(json!({
+            "httpMethod": "GET", "methodArn": null, "requestContext": { "httpMethod": "GET" }
+        }));
+        assert_eq!(proxy.request.method(), Method::GET);
+    }
+
+    #[test]
+    fn a_websocket_routes_input_is_named_as_such() {
+        let message = reason(json!({
+            "httpMethod": "POST", "path": "/", "body": "hi",
+            "requestContext": {
+                "httpMethod": "POST", "eventType": "MESSAGE", "routeKey": "$default",
+                "connectionId": "abc="
+            }
+        }));
+        assert!(message.starts_with(NOT_AN_EVENT), "{message}");
+        assert!(
+            message.contains("WebSocket API route's input") && message.contains("`MESSAGE`"),
+            "{message}"
+        );
+        let connect = reason(json!({
+            "headers": { "Sec-WebSocket-Version": "13" },
+            "requestContext": { "eventType": "CONNECT", "routeKey": "$connect" }
+        }));
+        assert!(connect.contains("`CONNECT`"), "{connect}");
+        // A connection id alone is not a WebSocket route (some REST samples carry one).
+        let rest = decoded(json!({
+            "httpMethod": "GET", "requestContext": { "httpMethod": "GET", "connectionId": "x" }
+        }));
+        assert_eq!(rest.request.format(), PayloadFormat::V1);
     }
 
     #[test]

@@ -14,7 +14,14 @@
 //!   Lambda's 6 MB limit a 500: each a proper envelope the client can read, never the
 //!   gateway's bare 502 `{"message": "Internal server error"}`;
 //! - a payload that is none of the three formats is an invocation error: the function is
-//!   wired to the wrong caller.
+//!   wired to the wrong caller. The message says what the payload is when it can tell: a
+//!   Lambda authorizer's input (`methodArn` or `routeArn`; an authorizer is a different caller,
+//!   which wants a policy back, not an HTTP response), a WebSocket route's input
+//!   (`requestContext.eventType`), an Amazon Connect event, a batch of records.
+//!
+//! [`Request::path`] is the same in every format: the path without an HTTP API stage's segment
+//! (payload 2.0 puts a named stage in front of `rawPath`, payload 1.0 never does);
+//! [`Request::raw_path`] is the path as the event sent it.
 //!
 //! The envelope: REST API `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}`
 //! (names with several values, `set-cookie` included, in `multiValueHeaders`); HTTP API

@@ -24,8 +24,16 @@ pub enum PayloadFormat {
 /// Lambda function URLs) or from an Application Load Balancer, whichever format it came in.
 ///
 /// Header names are case-insensitive; the body is already base64-decoded when the event
-/// says `isBase64Encoded`; HTTP API cookies are read back as the `cookie` header; ALB query
+/// says `isBase64Encoded`; HTTP API cookies are read back as the `cookie` header (once: a
+/// function URL's own `cookie` header is replaced by them, not added to); a payload 1.0 or
+/// ALB header found in only one of `headers` and `multiValueHeaders` is kept; ALB query
 /// strings are percent-decoded.
+///
+/// [`path`](Request::path) means the same in every format: the path within the stage, as
+/// a router matches it. An HTTP API stage other than `$default` starts payload 2.0's `rawPath`
+/// (`/beta/users/7`) and never payload 1.0's `path`; it is left out, so the same route reads
+/// `/users/7` in both. [`raw_path`](Request::raw_path) is the path exactly as the event
+/// carried it.
 ///
 /// It deserializes from an event, which is how a unit test builds one:
 ///
@@ -57,7 +65,10 @@ pub enum PayloadFormat {
 pub struct Request {
     pub(crate) format: PayloadFormat,
     pub(crate) method: Method,
-    pub(crate) path: String,
+    /// `path` (1.0, ALB) or `rawPath` (2.0), as sent.
+    pub(crate) raw_path: String,
+    /// Where [`Request::path`] starts in `raw_path`: after a named HTTP API stage, else 0.
+    pub(crate) path_start: usize,
     pub(crate) path_params: Vec<(String, String)>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
@@ -71,9 +82,39 @@ impl Request {
         &self.method
     }
 
-    /// The path: `path` (payload 1.0 and ALB) or `rawPath` (payload 2.0), `/` when absent.
+    /// The path without the stage, the same in every format: payload 1.0's and ALB's `path`;
+    /// payload 2.0's `rawPath` without its first segment when that segment is the request's
+    /// stage (`requestContext.stage`, when it is not `$default`); `/` when absent.
+    ///
+    /// An HTTP API stage named `beta` sends `rawPath` `/beta/users/7`; this is `/users/7`,
+    /// what a REST API's payload 1.0 says for the same route, and what the route was declared
+    /// as. The `$default` stage and function URLs have no stage in `rawPath`, and a `rawPath`
+    /// that does not start with the stage (as through a custom domain's API mapping) is kept
+    /// whole. The path is not percent-decoded.
+    ///
+    /// ```
+    /// use lambda_contract::apigw::Request;
+    ///
+    /// let request: Request = serde_json::from_value(serde_json::json!({
+    ///     "version": "2.0",
+    ///     "rawPath": "/beta/users/7",
+    ///     "requestContext": { "http": { "method": "GET" }, "stage": "beta" }
+    /// })).unwrap();
+    /// assert_eq!(request.path(), "/users/7");
+    /// assert_eq!(request.raw_path(), "/beta/users/7");
+    /// ```
     pub fn path(&self) -> &str {
-        &self.path
+        match self.raw_path.get(self.path_start..) {
+            Some("") | None => "/",
+            Some(path) => path,
+        }
+    }
+
+    /// The path exactly as the event carried it: payload 2.0's `rawPath`, with a named
+    /// stage's segment in front (`/beta/users/7`); payload 1.0's and ALB's `path`, the same as
+    /// [`path`](Request::path). For building links that go through the stage's own URL.
+    pub fn raw_path(&self) -> &str {
+        &self.raw_path
     }
 
     /// The route's path parameter `name` (`{id}` in `/users/{id}`). ALB routes have none.
@@ -172,7 +213,8 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("format", &self.format)
             .field("method", &self.method)
-            .field("path", &self.path)
+            .field("path", &self.path())
+            .field("raw_path", &self.raw_path)
             .field("path_params", &self.path_params)
             .field("query", &self.query)
             .field("headers", &self.headers)
