@@ -80,13 +80,13 @@ mod connect {
     }
 }
 
-/// `../shared/fixtures/peer-events` from the repository root, or the folder named by
-/// `PEER_EVENTS_DIR` (for a checkout that is not beside `shared/`, such as a git worktree).
 /// aws-lambda-go's sanitized capture of a real function URL request, whose cookies are both in
 /// `cookies` and in the `cookie` header (aws-lambda-rust-runtime#586).
 const COOKIE_CAPTURE: &str =
     "aws-lambda-go/function-url-request-with-headers-and-cookies-and-text-body.json";
 
+/// `../shared/fixtures/peer-events` from the repository root, or the folder named by
+/// `PEER_EVENTS_DIR` (for a checkout that is not beside `shared/`, such as a git worktree).
 fn peer_dir() -> PathBuf {
     match std::env::var_os("PEER_EVENTS_DIR") {
         Some(dir) => PathBuf::from(dir),
