@@ -151,6 +151,8 @@ pub(crate) fn emit(handler: &Handler, attribute: &str, lambda: TokenStream) -> T
     let name = &item.sig.ident;
     let vis = &item.vis;
     let glue_fn = quote::format_ident!("{}_lambda", name);
+    let lambda_local = local("lambda");
+    let concurrent = local("concurrent");
     let doc = format!(
         "The `#[{attribute}]` glue around [`{name}`]: what `main` serves, and what \
          `lambda_contract::testing::invoke` runs in-process."
@@ -161,7 +163,11 @@ pub(crate) fn emit(handler: &Handler, attribute: &str, lambda: TokenStream) -> T
         #[doc = #doc]
         #[allow(dead_code)]
         #vis fn #glue_fn() -> impl ::lambda_contract::Handler {
-            #lambda
+            use ::lambda_contract::__private::{ProbeConcurrent as _, ProbeSequential as _};
+            let #lambda_local = #lambda;
+            // Where the glue's concrete type is known: may its invocations run at once?
+            let #concurrent = (&&::lambda_contract::__private::Probe::of(&#lambda_local)).concurrent();
+            #lambda_local.probed(#concurrent)
         }
 
         #[allow(dead_code)]

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::task::Poll;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_util::future::{Either, LocalBoxFuture};
+use futures_util::future::{BoxFuture, Either, LocalBoxFuture};
 use futures_util::FutureExt;
 use lambda_runtime::tracing::subscriber::fmt::writer::BoxMakeWriter;
 use lambda_runtime::{Context, Diagnostic, Error, LambdaEvent};
@@ -54,6 +54,26 @@ pub trait Handler: 'static {
     fn local_command(&self, _argument: &str) -> Option<ExitCode> {
         None
     }
+
+    /// The handler as one whose invocations may run several at once, on any thread; `None`
+    /// when its future is not `Send` (see [`Concurrent`]).
+    #[doc(hidden)]
+    fn concurrent(&'static self) -> Option<&'static dyn Concurrent> {
+        None
+    }
+}
+
+/// A handler whose invocations can run several at once on a multi-threaded runtime, as Lambda
+/// Managed Instances ask (`AWS_LAMBDA_MAX_CONCURRENCY` above 1): the glue is shared between
+/// threads and each invocation's future is `Send`.
+///
+/// Whether a handler is one is decided where its concrete type is known, in the code the
+/// macros generate ([`Probe`]): a handler whose future is not `Send` (it holds an `Rc` across
+/// an `.await`, say) still compiles and serves one invocation at a time.
+#[doc(hidden)]
+pub trait Concurrent: Sync {
+    /// Decodes the payload and returns the invocation's future, which may move between threads.
+    fn invoke_send(&'static self, bytes: &[u8], context: Context) -> BoxFuture<'static, Reply>;
 }
 
 /// The object-safe face of a [`Handler`], all the driver needs: the lambda_runtime loop,
@@ -67,6 +87,7 @@ pub(crate) trait Driven {
     fn init(&self) -> LocalBoxFuture<'_, Result<(), Error>>;
     fn invoke(&self, bytes: &[u8], context: Context) -> LocalBoxFuture<'_, Reply>;
     fn local_command(&self, argument: &str) -> Option<ExitCode>;
+    fn concurrent(&'static self) -> Option<&'static dyn Concurrent>;
 }
 
 impl<H: Handler> Driven for H {
@@ -85,6 +106,10 @@ impl<H: Handler> Driven for H {
 
     fn local_command(&self, argument: &str) -> Option<ExitCode> {
         Handler::local_command(self, argument)
+    }
+
+    fn concurrent(&'static self) -> Option<&'static dyn Concurrent> {
+        Handler::concurrent(self)
     }
 }
 
@@ -123,7 +148,12 @@ pub struct Lambda<C, I: Init, F> {
     state: OnceCell<&'static I::State>,
     function: F,
     timeout: Option<Duration>,
+    concurrent: Option<AsConcurrent<Self>>,
 }
+
+/// How a [`Lambda`] whose invocations are `Send` is seen as [`Concurrent`]: found by a
+/// [`Probe`] where the handler's concrete type is known.
+type AsConcurrent<L> = fn(&L) -> &dyn Concurrent;
 
 impl<C, I: Init, F> Lambda<C, I, F> {
     /// Assembles the glue; `timeout` is the caller's own limit, if it has one.
@@ -141,7 +171,15 @@ impl<C, I: Init, F> Lambda<C, I, F> {
             state: OnceCell::new(),
             function,
             timeout,
+            concurrent: None,
         }
+    }
+
+    /// The same glue, told what its [`Probe`] found: whether its invocations may run several
+    /// at once.
+    pub fn probed(mut self, concurrent: Option<AsConcurrent<Self>>) -> Self {
+        self.concurrent = concurrent;
+        self
     }
 
     async fn state(&self) -> Result<&'static I::State, Error> {
@@ -176,6 +214,10 @@ where
 
     fn local_command(&self, argument: &str) -> Option<ExitCode> {
         self.contract.local_command(argument)
+    }
+
+    fn concurrent(&'static self) -> Option<&'static dyn Concurrent> {
+        self.concurrent.map(|as_concurrent| as_concurrent(self))
     }
 
     fn parse(&self, text: &str) -> Result<C::Event, crate::contract::DecodeError> {
@@ -267,6 +309,72 @@ where
                 Err(limit) => self.contract.timed_out(limit, &meta, &request_id),
             }
         }))
+    }
+}
+
+impl<C, I, F, Fut> Concurrent for Lambda<C, I, F>
+where
+    C: Contract + Sync + 'static,
+    C::Meta: Send,
+    I: Init + Sync + 'static,
+    F: Fn(C::Input, &'static I::State, &Context) -> Fut + Sync + 'static,
+    Fut: Future<Output = C::Output> + Send + 'static,
+{
+    fn invoke_send(&'static self, bytes: &[u8], context: Context) -> BoxFuture<'static, Reply> {
+        let payload = payload_text(bytes).and_then(|text| self.contract.parse(text));
+        let (input, meta) = match self.contract.decode(payload, &context) {
+            Ok(decoded) => decoded,
+            Err(reply) => return Box::pin(std::future::ready(reply)),
+        };
+        // The loop runs `init` before it serves anything, so the state is there.
+        let Some(&state) = self.state.get() else {
+            return Box::pin(std::future::ready(Err(Diagnostic {
+                error_type: "InitNotRun".to_owned(),
+                error_message: format!("`{}` was invoked before its init ran", self.name),
+            })));
+        };
+        let started = self.start(input, state, &context);
+        Box::pin(self.finish(started, meta, context))
+    }
+}
+
+/// Finds out, where a handler's concrete type is known (in the code the macros generate),
+/// whether it is [`Concurrent`]: `(&&Probe::of(&lambda)).concurrent()` is `Some` when it is
+/// and `None` when it is not, without failing to compile in either case (method resolution
+/// tries the `&Probe` impl, which needs the bound, before the `Probe` one, which does not).
+#[doc(hidden)]
+pub struct Probe<L>(std::marker::PhantomData<fn() -> L>);
+
+impl<L> Probe<L> {
+    /// The probe of `lambda`'s type.
+    pub fn of(_lambda: &L) -> Self {
+        Probe(std::marker::PhantomData)
+    }
+}
+
+/// The [`Probe`] of a [`Concurrent`] handler.
+#[doc(hidden)]
+pub trait ProbeConcurrent<L> {
+    /// `Some`: the handler is concurrent.
+    fn concurrent(&self) -> Option<AsConcurrent<L>>;
+}
+
+impl<L: Concurrent + 'static> ProbeConcurrent<L> for &Probe<L> {
+    fn concurrent(&self) -> Option<AsConcurrent<L>> {
+        Some(|lambda| lambda)
+    }
+}
+
+/// The [`Probe`] of any other handler.
+#[doc(hidden)]
+pub trait ProbeSequential<L> {
+    /// `None`: the handler serves one invocation at a time.
+    fn concurrent(&self) -> Option<AsConcurrent<L>>;
+}
+
+impl<L> ProbeSequential<L> for Probe<L> {
+    fn concurrent(&self) -> Option<AsConcurrent<L>> {
+        None
     }
 }
 
@@ -432,11 +540,17 @@ fn drive(handler: &'static dyn Driven) -> ExitCode {
         }
     };
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {
-        init_tracing(BoxMakeWriter::new(std::io::stderr));
+        init_tracing(BoxMakeWriter::new(std::io::stderr), None);
         let arguments: Vec<String> = std::env::args().skip(1).collect();
         return runtime.block_on(crate::local::run(handler, &arguments));
     }
-    init_tracing(BoxMakeWriter::new(std::io::stdout));
+    // A handler that cannot serve invocations at once says so itself, at start-up; the line
+    // lambda_runtime's sequential loop would add blames a cargo feature, wrongly.
+    let sequential_despite_slots = handler.concurrent().is_none() && max_concurrency() > 1;
+    init_tracing(
+        BoxMakeWriter::new(std::io::stdout),
+        sequential_despite_slots.then_some("lambda_runtime::runtime=error"),
+    );
     // Through a `dyn` future: its poll function is then compiled once, not copied into
     // each codegen unit that refers to it.
     let serve: LocalBoxFuture<'static, ExitCode> = Box::pin(serve(handler));
@@ -448,8 +562,9 @@ fn drive(handler: &'static dyn Driven) -> ExitCode {
 /// `AWS_LAMBDA_LOG_FORMAT=JSON`), with one difference: lambda_runtime's own line for a handler
 /// error is off, because the contract has already logged that error once, with its context.
 ///
-/// One writer type for both destinations, so the subscriber is instantiated once.
-fn init_tracing(writer: BoxMakeWriter) {
+/// One writer type for both destinations, so the subscriber is instantiated once. `quiet`
+/// is one more filter directive.
+fn init_tracing(writer: BoxMakeWriter, quiet: Option<&str>) {
     use lambda_runtime::tracing::subscriber::filter::{EnvFilter, LevelFilter};
     use std::str::FromStr;
 
@@ -461,8 +576,10 @@ fn init_tracing(writer: BoxMakeWriter) {
     let mut filter = EnvFilter::builder()
         .with_default_directive(level.into())
         .from_env_lossy();
-    if let Ok(directive) = "lambda_runtime::layers::panic=off".parse() {
-        filter = filter.add_directive(directive);
+    for directive in std::iter::once("lambda_runtime::layers::panic=off").chain(quiet) {
+        if let Ok(directive) = directive.parse() {
+            filter = filter.add_directive(directive);
+        }
     }
     let collector = lambda_runtime::tracing::subscriber::fmt()
         .with_target(false)
@@ -485,23 +602,71 @@ async fn serve(handler: &'static dyn Driven) -> ExitCode {
         report_init_error(&init_diagnostic(handler.name(), &*error)).await;
         return ExitCode::FAILURE;
     }
-    // The handler's own (boxed) future is returned, so the event is not kept a second time
-    // beside it.
-    let service = lambda_runtime::service_fn(move |event: LambdaEvent<handoff::Placeholder>| {
-        let (_, context) = event.into_parts();
-        handoff::invoke(handler, context)
-    });
-    // What `lambda_runtime::run` builds, with the hand-off layer inside its tracing span.
-    let runtime = lambda_runtime::Runtime::new(service)
-        .layer(handoff::Layer)
-        .layer(lambda_runtime::layers::TracingLayer::new());
-    match runtime.run().await {
+    let slots = max_concurrency();
+    let result = match handler.concurrent() {
+        Some(concurrent) if slots > 1 => serve_concurrently(concurrent).await,
+        _ => {
+            if slots > 1 {
+                tracing::warn!(
+                    handler = handler.name(),
+                    max_concurrency = slots,
+                    "`{}` serves one invocation at a time although AWS_LAMBDA_MAX_CONCURRENCY is {slots}: \
+                     its future is not `Send` (it holds a value that is not `Send`, such as an `Rc` or a \
+                     `RefCell` guard, across an `.await`), so its invocations cannot run on several threads \
+                     at once",
+                    handler.name()
+                );
+            }
+            serve_sequentially(handler).await
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = %error, "the Lambda runtime loop stopped");
             ExitCode::FAILURE
         }
     }
+}
+
+/// How many invocations the execution environment hands out at once: Lambda Managed
+/// Instances set `AWS_LAMBDA_MAX_CONCURRENCY`; on-demand Lambda sets nothing (one at a time).
+/// A value that is not a positive number counts as 1, as lambda_runtime reads it.
+fn max_concurrency() -> u32 {
+    std::env::var("AWS_LAMBDA_MAX_CONCURRENCY")
+        .ok()
+        .and_then(|value| value.trim().parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// lambda_runtime's sequential loop, as `lambda_runtime::run` builds it, with the hand-off
+/// layer inside its tracing span. The handler's own (boxed) future is returned, so the event
+/// is not kept a second time beside it.
+async fn serve_sequentially(handler: &'static dyn Driven) -> Result<(), Error> {
+    let service = lambda_runtime::service_fn(move |event: LambdaEvent<handoff::Placeholder>| {
+        let (_, context) = event.into_parts();
+        handoff::invoke(handler, context)
+    });
+    lambda_runtime::Runtime::new(service)
+        .layer(handoff::Layer)
+        .layer(lambda_runtime::layers::TracingLayer::new())
+        .run()
+        .await
+}
+
+/// lambda_runtime's concurrent loop (`run_concurrent`): one `/next` poll per slot, each
+/// invocation a task of its own, under its own span, deadline and panic capture.
+async fn serve_concurrently(handler: &'static dyn Concurrent) -> Result<(), Error> {
+    let service = lambda_runtime::service_fn(move |event: LambdaEvent<handoff::Placeholder>| {
+        let (_, context) = event.into_parts();
+        handoff::invoke_send(handler, context)
+    });
+    lambda_runtime::Runtime::new(service)
+        .layer(handoff::Layer)
+        .layer(lambda_runtime::layers::TracingLayer::new())
+        .run_concurrent()
+        .await
 }
 
 /// Hands an invocation's raw bytes to the glue, past lambda_runtime's own deserializer.
@@ -517,18 +682,26 @@ async fn serve(handler: &'static dyn Driven) -> ExitCode {
 /// lambda_runtime calls the handler's `call` synchronously from inside the layer's own
 /// `call`, on the same thread, so a thread-local slot carries the bytes across; the slot is
 /// emptied when the layer's `call` returns, whatever happened inside.
+///
+/// This holds under `run_concurrent` too: each slot's loop calls the layer stack from its own
+/// task, and every layer between this one and the handler (`RuntimeApiClientService`,
+/// `RuntimeApiResponseService`, `CatchPanicService`, `service_fn`) calls the next one inside
+/// its own `call`, before returning a future. Nothing in that chain awaits, so no other task
+/// can run on the thread between the layer filling the slot and the handler emptying it: the
+/// slot is only ever seen by the invocation that filled it. A unit test runs the layer from
+/// several threads at once.
 mod handoff {
     use std::cell::RefCell;
     use std::task::{Context, Poll};
 
     use bytes::Bytes;
-    use futures_util::future::LocalBoxFuture;
+    use futures_util::future::{BoxFuture, LocalBoxFuture};
     use lambda_runtime::tower::Service;
     use lambda_runtime::{Diagnostic, LambdaInvocation};
     use serde::de::{Deserializer, IgnoredAny};
     use serde::Deserialize;
 
-    use super::Driven;
+    use super::{Concurrent, Driven};
     use crate::contract::Reply;
 
     thread_local! {
@@ -551,10 +724,25 @@ mod handoff {
     ) -> LocalBoxFuture<'static, Reply> {
         match take() {
             Some(bytes) => handler.invoke(&bytes, context),
-            None => Box::pin(std::future::ready(Err(Diagnostic {
-                error_type: "PayloadNotReceived".to_owned(),
-                error_message: NOT_RECEIVED.to_owned(),
-            }))),
+            None => Box::pin(std::future::ready(Err(not_received()))),
+        }
+    }
+
+    /// [`invoke`] for a [`Concurrent`] handler: the future may move between threads.
+    pub(super) fn invoke_send(
+        handler: &'static dyn Concurrent,
+        context: lambda_runtime::Context,
+    ) -> BoxFuture<'static, Reply> {
+        match take() {
+            Some(bytes) => handler.invoke_send(&bytes, context),
+            None => Box::pin(std::future::ready(Err(not_received()))),
+        }
+    }
+
+    fn not_received() -> Diagnostic {
+        Diagnostic {
+            error_type: "PayloadNotReceived".to_owned(),
+            error_message: NOT_RECEIVED.to_owned(),
         }
     }
 
@@ -567,6 +755,7 @@ mod handoff {
         BODY.with(|body| body.borrow_mut().take())
     }
 
+    #[derive(Clone, Copy)]
     pub(super) struct Layer;
 
     impl<S> lambda_runtime::tower::Layer<S> for Layer {
@@ -576,6 +765,7 @@ mod handoff {
         }
     }
 
+    #[derive(Clone)]
     pub(super) struct TakeBody<S> {
         inner: S,
     }
@@ -681,6 +871,53 @@ mod tests {
         }));
         drop(ignoring.call(invocation(br#"{"b": 2}"#)));
         assert_eq!(handoff::take(), None);
+    }
+
+    #[test]
+    fn the_handoff_slot_is_only_seen_by_the_invocation_that_filled_it_on_many_threads() {
+        use lambda_runtime::tower::{service_fn, Layer, Service};
+        use lambda_runtime::LambdaInvocation;
+
+        // As under `run_concurrent`: one layer stack per worker, the workers on threads of
+        // their own, each invocation's handler reading the slot from inside the layer's call.
+        let workers: Vec<_> = (0..8)
+            .map(|worker| {
+                std::thread::spawn(move || {
+                    let mut service =
+                        handoff::Layer.layer(service_fn(|invocation: LambdaInvocation| {
+                            let body = handoff::take();
+                            std::future::ready(Ok::<_, lambda_runtime::Error>((
+                                invocation.context.request_id,
+                                body,
+                            )))
+                        }));
+                    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+                    for n in 0..2_000 {
+                        let mut context = Context::default();
+                        context.request_id = format!("{worker}-{n}");
+                        let body = bytes::Bytes::from(format!("{worker}-{n}"));
+                        let invocation = LambdaInvocation {
+                            parts: http::Response::new(()).into_parts().0,
+                            body,
+                            context,
+                        };
+                        let mut future = std::pin::pin!(service.call(invocation));
+                        let Poll::Ready(Ok((id, body))) = future.as_mut().poll(&mut cx) else {
+                            panic!("the service answers at once");
+                        };
+                        assert_eq!(
+                            body.as_deref(),
+                            Some(id.as_bytes()),
+                            "another invocation's bytes"
+                        );
+                        assert_eq!(handoff::take(), None, "nothing left behind");
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().expect("no worker saw another's bytes");
+        }
     }
 
     #[tokio::test]

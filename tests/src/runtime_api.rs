@@ -64,6 +64,10 @@ pub struct State {
     pub unexpected: Vec<String>,
     /// Drop the connection, without answering, when this many outcomes have been posted.
     drop_at: Option<usize>,
+    /// Invocations handed out whose outcome has not been posted yet.
+    pub in_flight: usize,
+    /// The most invocations that were in flight at once.
+    pub peak_in_flight: usize,
 }
 
 /// A Lambda Runtime API on 127.0.0.1 (ephemeral port), served by hyper on its own tokio
@@ -189,6 +193,11 @@ async fn handle(
                 None => None,
             }
         };
+        if next.is_some() {
+            let mut state = state.lock().expect("the mock's state is not poisoned");
+            state.in_flight += 1;
+            state.peak_in_flight = state.peak_in_flight.max(state.in_flight);
+        }
         let Some((request_id, payload)) = next else {
             // No more events: hold the poll, as Lambda does between invocations.
             std::future::pending::<()>().await;
@@ -238,6 +247,7 @@ async fn handle(
                 Outcome::Response => state.responses += 1,
                 Outcome::Error => state.errors += 1,
             }
+            state.in_flight = state.in_flight.saturating_sub(1);
             if state.cycle.is_empty() {
                 state.posted.push(Posted {
                     request_id: request_id.to_owned(),
@@ -273,6 +283,12 @@ impl Function {
     /// Starts `binary` as Lambda starts a custom runtime: a clean environment with the Runtime
     /// API's address and the function's configuration.
     pub fn spawn(binary: &Path, api: &MockRuntimeApi) -> Self {
+        Self::spawn_with(binary, api, &[])
+    }
+
+    /// [`Function::spawn`] with more environment variables (`AWS_LAMBDA_MAX_CONCURRENCY`, as
+    /// Lambda Managed Instances set it).
+    pub fn spawn_with(binary: &Path, api: &MockRuntimeApi, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(binary)
             .env_clear()
             .env("AWS_LAMBDA_RUNTIME_API", api.address.to_string())
@@ -280,6 +296,7 @@ impl Function {
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
             .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
             .env("AWS_LAMBDA_LOG_LEVEL", "info")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
