@@ -396,6 +396,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_map_carrying_a_status_or_an_error_is_an_invocation_error() {
+        // A plain map reaches the flow as it is: the derive never saw its keys.
+        let legacy = lambda(
+            "legacy",
+            crate::run::no_init,
+            50,
+            |_: ConnectEvent, _: &'static (), _: &Context| async {
+                respond(std::collections::HashMap::from([
+                    ("statusCode".to_owned(), "500".to_owned()),
+                    ("errorMessage".to_owned(), "db down".to_owned()),
+                ]))
+            },
+        );
+        let error = testing::invoke(&legacy, event(json!({})))
+            .await
+            .unwrap_err();
+        assert_eq!(error.error_type, "InvalidConnectResponse");
+        assert!(
+            error.error_message.contains("top-level key `statusCode`")
+                || error.error_message.contains("top-level key `errorMessage`"),
+            "{}",
+            error.error_message
+        );
+    }
+
+    #[tokio::test]
     async fn a_panic_before_the_first_await_is_caught_too() {
         let eager = lambda(
             "eager",

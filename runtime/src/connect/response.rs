@@ -16,7 +16,7 @@ use serde::ser::SerializeMap;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::string_map::to_string_map;
+use super::string_map::{to_json_object, to_string_map};
 
 /// A value Amazon Connect can take as a Lambda's result: the object the flow reads under
 /// `$.External`.
@@ -146,6 +146,56 @@ impl<T: ConnectScalar + ?Sized> ConnectScalar for Arc<T> {}
 impl<T: ConnectScalar + ToOwned + ?Sized> ConnectScalar for Cow<'_, T> {}
 impl<T: ConnectScalar> ConnectScalar for Option<T> {}
 
+/// The family of a top-level name no Connect response may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    /// An HTTP status: Connect is not an HTTP client.
+    StatusCode,
+    /// An error carrier: a failure is an `Err(..)`, not a field.
+    ErrorCarrier,
+}
+
+/// The names no Connect response may use at its top level, folded: ASCII lowercase, without
+/// `_` and `-` (`statusCode`, `STATUS_CODE` and `status-code` are all `statuscode`).
+///
+/// The one list: the encoders refuse these keys as they write them (a map, or a
+/// `#[serde(flatten)]`ed one, can carry any key), and `#[derive(ConnectResponse)]` refuses a
+/// field serialized under one of them at compile time. The macro crate cannot depend on this
+/// crate, so it keeps a copy; `the_derive_reserves_the_same_names` checks they agree.
+pub(crate) const RESERVED_KEYS: &[(&str, Family)] = &[
+    ("statuscode", Family::StatusCode),
+    ("httpstatus", Family::StatusCode),
+    ("httpstatuscode", Family::StatusCode),
+    ("error", Family::ErrorCarrier),
+    ("errormessage", Family::ErrorCarrier),
+    ("errortype", Family::ErrorCarrier),
+];
+
+/// The family of `key` if it folds to one of [`RESERVED_KEYS`]. Compared byte by byte as the
+/// key is written, without allocating: most keys differ at their first letter.
+pub(crate) fn reserved_key(key: &str) -> Option<Family> {
+    RESERVED_KEYS
+        .iter()
+        .find(|(name, _)| folds_to(key, name))
+        .map(|(_, family)| *family)
+}
+
+/// Whether `key`, without `_` and `-` and in ASCII lowercase, is `folded`.
+fn folds_to(key: &str, folded: &str) -> bool {
+    let mut key = key
+        .bytes()
+        .filter(|byte| *byte != b'_' && *byte != b'-')
+        .map(|byte| byte.to_ascii_lowercase());
+    let mut folded = folded.bytes();
+    loop {
+        match (key.next(), folded.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
+}
+
 /// Why a response could not be encoded for Amazon Connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseError {
@@ -155,6 +205,7 @@ pub struct ResponseError {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
+    Reserved(Family),
     NotFlat(String),
     NotAnObject(&'static str),
     FoundTaken,
@@ -163,6 +214,12 @@ enum Kind {
 }
 
 impl ResponseError {
+    pub(crate) fn reserved(key: &str, family: Family) -> Self {
+        ResponseError {
+            kind: Kind::Reserved(family),
+            field: Some(key.to_owned()),
+        }
+    }
     pub(crate) fn not_flat(what: String) -> Self {
         ResponseError {
             kind: Kind::NotFlat(what),
@@ -197,6 +254,19 @@ impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let field = self.field.as_deref().unwrap_or("?");
         match &self.kind {
+            Kind::Reserved(Family::StatusCode) => write!(
+                f,
+                "the response has a top-level key `{field}`, an HTTP status, but Amazon Connect is not an \
+                 HTTP client: any object the Lambda returns is a success to it. Return `Err(..)` for a \
+                 failure (the contact takes the block's Error branch), and `Option<T>` for a missing record \
+                 (the flow branches on `found`)"
+            ),
+            Kind::Reserved(Family::ErrorCarrier) => write!(
+                f,
+                "the response has a top-level key `{field}`, which carries an error inside a successful \
+                 response, and Amazon Connect treats it as a success: return `Err(..)` from the handler \
+                 instead, so the contact takes the block's Error branch and Lambda's error metrics count it"
+            ),
             Kind::NotFlat(what) => write!(
                 f,
                 "field `{field}` is {what}, but Amazon Connect's STRING_MAP response validation takes only \
@@ -248,32 +318,7 @@ fn json_error(error: serde_json::Error) -> ResponseError {
 /// value as ordinary JSON, nesting kept, which must be an object.
 #[doc(hidden)]
 pub fn json<T: Serialize + ?Sized>(value: &T, found: bool) -> Result<Box<RawValue>, ResponseError> {
-    if !found {
-        let raw = serde_json::value::to_raw_value(value).map_err(json_error)?;
-        return match raw.get().as_bytes().first() {
-            Some(b'{') => Ok(raw),
-            _ => Err(ResponseError::not_an_object(json_kind(raw.get()))),
-        };
-    }
-    let mut object = match serde_json::to_value(value).map_err(json_error)? {
-        serde_json::Value::Object(object) => object,
-        other => return Err(ResponseError::not_an_object(json_kind(&other.to_string()))),
-    };
-    if object.contains_key("found") {
-        return Err(ResponseError::found_taken());
-    }
-    object.insert("found".to_owned(), "true".into());
-    serde_json::value::to_raw_value(&object).map_err(json_error)
-}
-
-fn json_kind(text: &str) -> &'static str {
-    match text.as_bytes().first() {
-        Some(b'[') => "a list",
-        Some(b'"') => "a string",
-        Some(b'n') => "null",
-        Some(b't' | b'f') => "a bool",
-        _ => "a number",
-    }
+    to_json_object(value, found)
 }
 
 /// `{"found": "false"}`, what `None` sends.
