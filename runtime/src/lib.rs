@@ -211,11 +211,30 @@ pub use lambda_contract_macros::apigw_custom;
 ///   case, with or without underscores): Connect is not an HTTP client;
 /// - no field is named as an error carrier (`error`, `errorMessage`, `errorType`): failures
 ///   are `Err(..)`;
+/// - no field is serialized as `found`, the flag returning `Option<T>` writes (why in every
+///   type: see [`ConnectResponse`](trait@ConnectResponse));
+/// - a `#[serde(flatten)]` field's type is itself a `ConnectResponse`, whose own derive
+///   checked the names it adds (a flattened `HashMap<String, String>` is checked key by key
+///   when the response is sent);
 /// - unless the type is marked `#[connect(json)]`, every field is a flat value
 ///   ([`connect::ConnectScalar`]), as the block's STRING_MAP response validation requires.
 ///
 /// With `#[connect(json)]` the value is sent as ordinary JSON, nesting kept: set the flow
 /// block's response validation to JSON.
+///
+/// ```compile_fail,E0277
+/// use lambda_contract::ConnectResponse;
+///
+/// #[derive(serde::Serialize)]
+/// #[serde(rename_all = "camelCase")]
+/// struct Outcome { status_code: u16 }
+///
+/// #[derive(serde::Serialize, ConnectResponse)]
+/// struct Lookup {
+///     #[serde(flatten)]
+///     outcome: Outcome, // not a ConnectResponse: its `statusCode` would go unchecked
+/// }
+/// ```
 pub use lambda_contract_macros::ConnectResponse;
 
 /// The error and its sources, joined with `: `.

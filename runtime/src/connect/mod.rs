@@ -272,6 +272,25 @@ pub mod glue {
     }
 
     pub fn assert_scalar<T: ConnectScalar + ?Sized>() {}
+
+    /// A `#[serde(flatten)]` field's type: a response, whose own derive checked its names (or a
+    /// map, whose keys the encoders check when it is sent).
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is flattened into a Connect response, but it is not a `ConnectResponse`, so the names \
+                   it adds to the response are not checked",
+        label = "its fields become top-level names of the response, unchecked",
+        note = "derive it on `{Self}` too: `#[derive(serde::Serialize, lambda_contract::ConnectResponse)]` checks \
+                its own fields (no `statusCode`, `errorMessage` or `found`); or flatten a \
+                `HashMap<String, String>`, whose keys are checked when the response is sent",
+        note = "if `{Self}` is not your own type, copy the fields you need into your response type instead of \
+                flattening it"
+    )]
+    pub trait FlattenedResponse {}
+
+    #[diagnostic::do_not_recommend]
+    impl<T: ConnectResponse + ?Sized> FlattenedResponse for T {}
+
+    pub fn assert_flattened<T: FlattenedResponse + ?Sized>() {}
 }
 
 #[cfg(test)]

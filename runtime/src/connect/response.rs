@@ -23,15 +23,34 @@ use super::string_map::{to_json_object, to_string_map};
 ///
 /// Derive it on your response struct (`#[derive(Serialize, ConnectResponse)]`): the derive
 /// checks at compile time that no field pretends to be an HTTP status or an error carrier,
-/// and that every field is a flat value, as the flow block's STRING_MAP response validation
-/// requires; mark the type `#[connect(json)]` to send nested JSON to a block whose response
-/// validation is JSON.
+/// that no field is serialized as `found`, that a `#[serde(flatten)]`ed field is itself a
+/// `ConnectResponse` (so its own derive checked the names it adds), and that every field is a
+/// flat value, as the flow block's STRING_MAP response validation requires; mark the type
+/// `#[connect(json)]` to send nested JSON to a block whose response validation is JSON.
 ///
 /// Also implemented for:
 /// - `Option<T>`: `Some(t)` is `{"found": "true", ...t}`, `None` is `{"found": "false"}`: a
 ///   missing record is a business fact the flow branches on, not an error;
 /// - `()`: `{}`;
 /// - `HashMap<String, String>` and `BTreeMap<String, String>`, as they are.
+///
+/// # Checked when sent
+/// A map's keys are known only at run time, and a map can be returned or flattened into a
+/// derived response. So whatever the type, sending a response whose top-level keys include
+/// an HTTP status or an error carrier (`statusCode`, `httpStatus`, `httpStatusCode`, `error`,
+/// `errorMessage`, `errorType`, in any case, with or without `_` and `-`), or a `found` key
+/// beside the flag `Some(..)` writes, fails the invocation with a [`ResponseError`] naming
+/// the key: the contact takes the block's Error branch instead of reading a success.
+///
+/// # Why `found` is reserved in every derived type
+/// `Some(t)` writes the `found` flag beside `t`'s fields, so a field serialized as `found`
+/// clashes with it. The derive cannot see whether a type will be returned inside an
+/// `Option`, and a check made by `#[connect_handler]` on its `Option<T>` return type would
+/// miss the other ways to return one (a type alias, `Some(t).to_connect_response()`, a
+/// flattened field) and could not point at the field anyway. So the derive refuses a
+/// `found` field in every type, at the field: `$.External.found` always means the flag, and
+/// a type that has a record or not is returned as `Option<T>` rather than carrying its own
+/// `found` (rename the field if it means something else).
 ///
 /// ```
 /// use lambda_contract::ConnectResponse;
@@ -435,5 +454,54 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("`found`"));
+    }
+    #[test]
+    fn the_derive_reserves_the_same_names() {
+        // The macro crate's own lists and its judgement of each spelling below, as the derive
+        // applies them to field names.
+        let (listed, judged) = lambda_contract_macros::__connect_reserved_names!(
+            "statuscode",
+            "httpstatus",
+            "httpstatuscode",
+            "error",
+            "errormessage",
+            "errortype",
+            "statusCode",
+            "status_code",
+            "STATUS-CODE",
+            "Http_Status",
+            "http-status-code",
+            "Error",
+            "_error_",
+            "e_r_r_o_r",
+            "errorMessage",
+            "ERROR_TYPE",
+            "status",
+            "code",
+            "errors",
+            "error_count",
+            "statusCodes",
+            "terror",
+            "found",
+            "\u{17f}tatusCode",
+            "error\u{212a}",
+            "",
+        );
+        let family = |family: Family| match family {
+            Family::StatusCode => "status code",
+            Family::ErrorCarrier => "error",
+        };
+        let mut ours: Vec<_> = RESERVED_KEYS
+            .iter()
+            .map(|(name, f)| (*name, family(*f)))
+            .collect();
+        let mut theirs = listed.to_vec();
+        ours.sort_unstable();
+        theirs.sort_unstable();
+        assert_eq!(ours, theirs, "the derive's list differs from the runtime's");
+        for (name, derive) in judged {
+            let runtime = reserved_key(name).map(family).unwrap_or("");
+            assert_eq!(runtime, derive, "`{name}`");
+        }
     }
 }
