@@ -5,7 +5,8 @@
 //! - failure is a Lambda invocation error, which sends the contact down the block's Error
 //!   branch and counts in Lambda's error metrics: never a returned `statusCode`;
 //! - "not found" is a business fact, `found = "false"`: return `Option<T>`;
-//! - the block waits at most 8 seconds, and takes less than 32 KB back.
+//! - the block waits at most 8 seconds (60 seconds if its execution mode is Asynchronous: a
+//!   later "Load Lambda result" reads the answer), and takes less than 32 KB back.
 //!
 //! See [`crate::connect_handler`] for the handler side.
 
@@ -31,8 +32,13 @@ pub use response::{ConnectResponse, ConnectScalar, ResponseError};
 /// Amazon Connect takes a response of less than 32 KB.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024;
 
-/// The longest the flow block waits for the function (`InvocationTimeLimitSeconds` is 1..=8).
+/// The longest a synchronous flow block waits for the function (`InvocationTimeLimitSeconds`
+/// is 1..=8).
 pub const MAX_TIMEOUT_MS: u64 = 8000;
+
+/// The longest an asynchronous flow block (execution mode Asynchronous) lets the function run
+/// before a "Load Lambda result" gives up on it: 60 seconds.
+pub const MAX_ASYNCHRONOUS_TIMEOUT_MS: u64 = 60_000;
 
 /// The Connect contract, as the generated glue uses it.
 #[doc(hidden)]
