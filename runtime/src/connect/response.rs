@@ -190,12 +190,17 @@ pub(crate) const RESERVED_KEYS: &[(&str, Family)] = &[
     ("errortype", Family::ErrorCarrier),
 ];
 
-/// The family of `key` if it folds to one of [`RESERVED_KEYS`]. Compared byte by byte as the
-/// key is written, without allocating: most keys differ at their first letter.
+/// The family of `key` if it folds to one of [`RESERVED_KEYS`]. Judged as the key is written,
+/// byte by byte and without allocating: most keys are told apart by their folded length, the
+/// rest by their first letters.
 pub(crate) fn reserved_key(key: &str) -> Option<Family> {
+    let folded_len = key
+        .bytes()
+        .filter(|byte| *byte != b'_' && *byte != b'-')
+        .count();
     RESERVED_KEYS
         .iter()
-        .find(|(name, _)| folds_to(key, name))
+        .find(|(name, _)| name.len() == folded_len && folds_to(key, name))
         .map(|(_, family)| *family)
 }
 
