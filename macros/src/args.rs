@@ -1,6 +1,7 @@
 //! Attribute arguments: `key = value` pairs and `key(item, ...)` lists from a fixed list of keys.
 
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Lit, Meta, Token};
@@ -99,6 +100,54 @@ pub(crate) fn parse_with_lists(
         });
     }
     (args, list_args)
+}
+
+/// Parses like [`parse`], and also bare flags (`asynchronous`): `flags` lists each with what
+/// it means. Returns the flags given apart; `flag = value` and a repeated flag are errors.
+pub(crate) fn parse_with_flags(
+    tokens: TokenStream,
+    accepted: &[&str],
+    flags: &[(&str, &str)],
+    errors: &mut Errors,
+) -> (Vec<Arg>, Vec<syn::Ident>) {
+    let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens) {
+        Ok(metas) => metas,
+        Err(error) => {
+            errors.push(error);
+            return (Vec::new(), Vec::new());
+        }
+    };
+    let mut given: Vec<syn::Ident> = Vec::new();
+    let mut rest = Punctuated::<Meta, Token![,]>::new();
+    for meta in metas {
+        let Some((flag, meaning)) = flags.iter().find(|(flag, _)| meta.path().is_ident(flag))
+        else {
+            rest.push(meta);
+            continue;
+        };
+        let ident = meta.path().segments[0].ident.clone();
+        if !matches!(meta, Meta::Path(_)) {
+            // Still read as given, so the other arguments are judged as the user meant them.
+            errors.spanned(
+                &meta,
+                format!(
+                    "`{flag}` takes no value: write `{flag}` alone ({meaning}), or leave it out"
+                ),
+            );
+        }
+        if given.contains(&ident) {
+            errors.spanned(&ident, format!("`{ident}` is given twice"));
+        } else {
+            given.push(ident);
+        }
+    }
+    // Unknown keys are told the flags too.
+    let names = accepted
+        .iter()
+        .copied()
+        .chain(flags.iter().map(|(flag, _)| *flag))
+        .collect::<Vec<_>>();
+    (parse(rest.into_token_stream(), &names, errors), given)
 }
 
 /// An integer literal argument within `range`.

@@ -11,21 +11,38 @@ use crate::handler::{self, Param};
 const WHAT: &str = "a Connect handler";
 const INPUT: &str = "the event (`event: ConnectEvent`)";
 
-/// Connect's flow block waits 1 to 8 seconds (`InvocationTimeLimitSeconds`).
+/// A synchronous flow block waits 1 to 8 seconds (`InvocationTimeLimitSeconds`).
 const TIMEOUT_MS: std::ops::RangeInclusive<u64> = 1..=8000;
+
+/// An asynchronous one (execution mode Asynchronous) up to 60 seconds.
+const ASYNCHRONOUS_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 1..=60_000;
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let args = args::parse(args, &["init", "timeout_ms"], &mut errors);
+    let (args, flags) = args::parse_with_flags(
+        args,
+        &["init", "timeout_ms"],
+        &[(
+            "asynchronous",
+            "for a flow block whose execution mode is Asynchronous",
+        )],
+        &mut errors,
+    );
+    let asynchronous = !flags.is_empty();
+    let range = if asynchronous {
+        ASYNCHRONOUS_TIMEOUT_MS
+    } else {
+        TIMEOUT_MS
+    };
     let mut init = None;
-    let mut timeout_ms = *TIMEOUT_MS.end();
+    let mut timeout_ms = *range.end();
     for arg in &args {
         if arg.key == "init" {
             init = args::path(arg, &mut errors);
         } else if let Some(value) = args::int_in(
             arg,
-            TIMEOUT_MS,
-            "the flow block waits at most 8 seconds (`InvocationTimeLimitSeconds` is 1 to 8)",
+            range.clone(),
+            timeout_why(asynchronous, arg),
             &mut errors,
         ) {
             timeout_ms = value;
@@ -54,6 +71,27 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         return handler::fallback(quote!(#item), &errors);
     }
     generate(&handler, init, timeout_ms)
+}
+
+/// Why `timeout_ms` is bounded; over 8000 without `asynchronous`, what else the user may mean.
+fn timeout_why(asynchronous: bool, arg: &args::Arg) -> &'static str {
+    let over_synchronous = match &arg.value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) => int
+            .base10_parse::<u64>()
+            .map_or(true, |value| value > *TIMEOUT_MS.end()),
+        _ => false,
+    };
+    if asynchronous {
+        "an asynchronous flow block waits at most 60 seconds"
+    } else if over_synchronous {
+        "a synchronous flow block waits at most 8 seconds (`InvocationTimeLimitSeconds` is 1 to 8); if the \
+         block's execution mode is Asynchronous, which waits up to 60 seconds, add `asynchronous`"
+    } else {
+        "the flow block waits at most 8 seconds (`InvocationTimeLimitSeconds` is 1 to 8)"
+    }
 }
 
 fn generate(handler: &handler::Handler, init: Option<syn::Path>, timeout_ms: u64) -> TokenStream {

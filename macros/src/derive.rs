@@ -1,5 +1,6 @@
 //! `#[derive(ConnectResponse)]`: read serde's names, apply the naming rules, probe each
-//! field's type for flatness, and implement the trait.
+//! field's type for flatness (and each flattened field's type for being a response whose own
+//! derive checked its names), and implement the trait.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -15,8 +16,10 @@ struct Field<'a> {
     /// The serialized name, and the token that decided it (the ident, or the `rename` literal).
     name: String,
     name_span: Span,
-    /// Skipped, flattened or serialized by a user function: its type says nothing of the output.
+    /// Serialized by a user function: its type says nothing of the value written.
     opaque: bool,
+    /// `#[serde(flatten)]`: no name of its own; its type's fields become top-level names.
+    flatten: bool,
     skipped: bool,
 }
 
@@ -42,9 +45,13 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
             Vec::new()
         }
     };
-    for field in fields.iter().filter(|field| !field.skipped) {
+    for field in fields
+        .iter()
+        .filter(|field| !field.skipped && !field.flatten)
+    {
         check_status_code(field, &mut errors);
         check_error_carrier(field, &mut errors);
+        check_found(field, &mut errors);
     }
     let mut tokens = implementation(input, json, &fields);
     tokens.extend(errors.to_compile_errors());
@@ -82,6 +89,21 @@ fn check_error_carrier(field: &Field, errors: &mut Errors) {
     }
 }
 
+/// A field serialized as `found` clashes with `Option<T>`'s flag. Reserved whether or not the
+/// type is ever returned as `Option<..>`, which the derive cannot see: so the error is at the
+/// field, for every use (see `ConnectResponse`'s documentation).
+fn check_found(field: &Field, errors: &mut Errors) {
+    if rules::is_found(&field.name) {
+        errors.at(
+            field.name_span,
+            "`found` is reserved for the flag that returning `Option<T>` adds (`\"found\": \"true\"` or \
+             `\"false\"`), which this field would clash with: return `Option<..>` of this type and let the flag \
+             say whether the record exists, or serialize the field under another name \
+             (`#[serde(rename = \"..\")]`)",
+        );
+    }
+}
+
 fn implementation(input: &DeriveInput, json: bool, fields: &[Field]) -> TokenStream {
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -91,13 +113,21 @@ fn implementation(input: &DeriveInput, json: bool, fields: &[Field]) -> TokenStr
     } else {
         quote!(string_map)
     };
-    // Each probe is spanned at its field's type, so a nested type is reported there.
+    // Each probe is spanned at its field's type, so a nested type is reported there. A
+    // flattened field's names are its type's: that type must be a response, checked by its
+    // own derive (or a map, checked key by key when sent).
     let probes = fields
         .iter()
-        .filter(|field| !json && !field.opaque && !field.skipped)
-        .map(|field| {
+        .filter(|field| !field.skipped)
+        .filter_map(|field| {
             let ty = field.ty;
-            quote_spanned!(ty.span()=> #private::connect::assert_scalar::<#ty>();)
+            if field.flatten {
+                Some(quote_spanned!(ty.span()=> #private::connect::assert_flattened::<#ty>();))
+            } else if !json && !field.opaque {
+                Some(quote_spanned!(ty.span()=> #private::connect::assert_scalar::<#ty>();))
+            } else {
+                None
+            }
         });
     quote! {
         #[automatically_derived]
@@ -172,6 +202,7 @@ fn read_field<'a>(
         .unwrap_or(base);
     let mut name_span = ident.span();
     let mut opaque = false;
+    let mut flatten = false;
     let mut skipped = false;
     for attr in &field.attrs {
         if attr.path().is_ident("connect") {
@@ -195,10 +226,10 @@ fn read_field<'a>(
             } else if path.is_ident("skip") || path.is_ident("skip_serializing") {
                 skipped = true;
                 Ok(())
-            } else if path.is_ident("flatten")
-                || path.is_ident("serialize_with")
-                || path.is_ident("with")
-            {
+            } else if path.is_ident("flatten") {
+                flatten = true;
+                skip(&meta)
+            } else if path.is_ident("serialize_with") || path.is_ident("with") {
                 opaque = true;
                 skip(&meta)
             } else {
@@ -211,6 +242,7 @@ fn read_field<'a>(
         name,
         name_span,
         opaque,
+        flatten,
         skipped,
     })
 }

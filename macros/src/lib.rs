@@ -39,3 +39,11 @@ pub fn derive_connect_response(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     derive::expand(&input).into()
 }
+
+/// For `lambda_contract`'s own tests: the names the derive reserves, checked there against the
+/// runtime's list. Not an API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __connect_reserved_names(input: TokenStream) -> TokenStream {
+    rules::reserved_names(input.into()).into()
+}

@@ -1,24 +1,86 @@
-//! The naming rules: names that make a success look like an HTTP status or an error.
+//! The naming rules: names that make a success look like an HTTP status or an error, and the
+//! `found` flag's name.
 
-/// Folds a serialized name for comparison: case, `_` and `-` ignored.
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{LitStr, Token};
+
+/// Serialized names, folded, that present a success as an HTTP status.
+///
+/// This list and [`ERROR_CARRIER_NAMES`] copy the runtime's `RESERVED_KEYS`
+/// (`lambda_contract::connect`), which its encoders enforce at run time on the keys a map can
+/// carry; the runtime's test `the_derive_reserves_the_same_names` checks they agree, through
+/// [`reserved_names`].
+pub(crate) const STATUS_CODE_NAMES: &[&str] = &["statuscode", "httpstatus", "httpstatuscode"];
+
+/// Serialized names, folded, that carry an error inside a success.
+pub(crate) const ERROR_CARRIER_NAMES: &[&str] = &["error", "errormessage", "errortype"];
+
+/// The key `Option<T>`'s flag is written under.
+pub(crate) const FOUND: &str = "found";
+
+/// Folds a serialized name for comparison: ASCII case, `_` and `-` ignored (the runtime's
+/// fold, so both judge a name alike).
 fn fold(name: &str) -> String {
     name.chars()
         .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 
 /// A field serialized under an HTTP status name: `statusCode`, `httpStatus`, `httpStatusCode`.
 pub(crate) fn is_status_code(name: &str) -> bool {
-    matches!(
-        fold(name).as_str(),
-        "statuscode" | "httpstatus" | "httpstatuscode"
-    )
+    STATUS_CODE_NAMES.contains(&fold(name).as_str())
 }
 
 /// A field serialized under an error carrier's name: `error`, `errorMessage`, `errorType`.
 pub(crate) fn is_error_carrier(name: &str) -> bool {
-    matches!(fold(name).as_str(), "error" | "errormessage" | "errortype")
+    ERROR_CARRIER_NAMES.contains(&fold(name).as_str())
+}
+
+/// A field serialized as `found`, the flag `Option<T>` writes (exactly: the flow reads
+/// `$.External.found`, and `Found` is another attribute).
+pub(crate) fn is_found(name: &str) -> bool {
+    name == FOUND
+}
+
+/// `__connect_reserved_names!("statusCode", ..)`, for the runtime's agreement test: the lists
+/// as `[(folded name, family)]`, and each argument with its family (`"status code"`,
+/// `"error"`, or `""` for an ordinary name).
+pub(crate) fn reserved_names(input: TokenStream) -> TokenStream {
+    let names = match Punctuated::<LitStr, Token![,]>::parse_terminated.parse2(input) {
+        Ok(names) => names,
+        Err(error) => return error.to_compile_error(),
+    };
+    let family = |name: &str| {
+        if is_status_code(name) {
+            "status code"
+        } else if is_error_carrier(name) {
+            "error"
+        } else {
+            ""
+        }
+    };
+    let listed = STATUS_CODE_NAMES
+        .iter()
+        .map(|name| quote!((#name, "status code")))
+        .chain(
+            ERROR_CARRIER_NAMES
+                .iter()
+                .map(|name| quote!((#name, "error"))),
+        );
+    let judged = names.iter().map(|name| {
+        let family = family(&name.value());
+        quote!((#name, #family))
+    });
+    quote! {
+        (
+            [#(#listed),*],
+            [#(#judged),*],
+        )
+    }
 }
 
 /// serde's `rename_all` rules, applied to a snake_case field name.
@@ -91,6 +153,14 @@ mod tests {
         }
         for name in ["error_count", "errors", "last_error_at", "terror"] {
             assert!(!is_error_carrier(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn found_is_reserved_exactly() {
+        assert!(is_found("found"));
+        for name in ["Found", "FOUND", "found_at", "is_found"] {
+            assert!(!is_found(name), "{name}");
         }
     }
 

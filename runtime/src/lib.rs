@@ -79,8 +79,31 @@ pub use run::{Handler, Init};
 /// - `init = path`: an `async fn() -> Result<S, E>` run once before the first invocation
 ///   (SDK clients, configuration). If it fails, the error is logged and the process exits
 ///   non-zero.
-/// - `timeout_ms = N`: how long the handler may run, 1 to 8000 (the flow block waits at most
-///   8 seconds); default 8000. Lambda's own remaining time applies too, if shorter.
+/// - `timeout_ms = N`: how long the handler may run, 1 to 8000 (a synchronous flow block waits
+///   at most 8 seconds); default 8000. Lambda's own remaining time applies too, if shorter.
+/// - `asynchronous`: for a flow block whose execution mode is Asynchronous; `timeout_ms` may
+///   then be up to 60000, and defaults to it.
+///
+/// Both limits are checked at compile time: `timeout_ms = 8001` does not compile without
+/// `asynchronous`, nor `timeout_ms = 60001` with it.
+///
+/// # Synchronous or asynchronous
+/// The "Invoke AWS Lambda function" block's execution mode says how long the contact waits,
+/// and so which limit applies; set `timeout_ms` to the block's Timeout.
+/// - **Synchronous** (the default): the contact stays on the block until the function answers
+///   or the Timeout (at most 8 seconds) passes, and the next block reads the answer under
+///   `$.External`. Use it for what the very next block needs and a dependency answers fast:
+///   an account looked up by phone number, a routing decision.
+/// - **Asynchronous** (`#[connect_handler(asynchronous, timeout_ms = 30000)]`): the contact
+///   moves on at once (it can hear a prompt, or wait in a Wait block), while the function
+///   runs for up to 60 seconds. A later AWS Lambda function block, with the action "Load
+///   Lambda result" and the invocation id `$.LambdaInvocation.InvocationId`, reads the same
+///   answer under `$.External`. Use it for slow work the contact need not wait on in
+///   silence: a payment, a call to a slow back end, a generated summary.
+///
+/// The answer's contract is the same in both modes: a success is the response object, a
+/// failure an invocation error, never a returned `statusCode`. Give the Lambda function a
+/// timeout at least as long as `timeout_ms`.
 ///
 /// # Generated items
 /// Beside the function, which stays exactly as written (call it from unit tests with a typed
@@ -211,11 +234,30 @@ pub use lambda_contract_macros::apigw_custom;
 ///   case, with or without underscores): Connect is not an HTTP client;
 /// - no field is named as an error carrier (`error`, `errorMessage`, `errorType`): failures
 ///   are `Err(..)`;
+/// - no field is serialized as `found`, the flag returning `Option<T>` writes (why in every
+///   type: see [`ConnectResponse`](trait@ConnectResponse));
+/// - a `#[serde(flatten)]` field's type is itself a `ConnectResponse`, whose own derive
+///   checked the names it adds (a flattened `HashMap<String, String>` is checked key by key
+///   when the response is sent);
 /// - unless the type is marked `#[connect(json)]`, every field is a flat value
 ///   ([`connect::ConnectScalar`]), as the block's STRING_MAP response validation requires.
 ///
 /// With `#[connect(json)]` the value is sent as ordinary JSON, nesting kept: set the flow
 /// block's response validation to JSON.
+///
+/// ```compile_fail,E0277
+/// use lambda_contract::ConnectResponse;
+///
+/// #[derive(serde::Serialize)]
+/// #[serde(rename_all = "camelCase")]
+/// struct Outcome { status_code: u16 }
+///
+/// #[derive(serde::Serialize, ConnectResponse)]
+/// struct Lookup {
+///     #[serde(flatten)]
+///     outcome: Outcome, // not a ConnectResponse: its `statusCode` would go unchecked
+/// }
+/// ```
 pub use lambda_contract_macros::ConnectResponse;
 
 /// The error and its sources, joined with `: `.

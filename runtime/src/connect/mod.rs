@@ -5,7 +5,8 @@
 //! - failure is a Lambda invocation error, which sends the contact down the block's Error
 //!   branch and counts in Lambda's error metrics: never a returned `statusCode`;
 //! - "not found" is a business fact, `found = "false"`: return `Option<T>`;
-//! - the block waits at most 8 seconds, and takes less than 32 KB back.
+//! - the block waits at most 8 seconds (60 seconds if its execution mode is Asynchronous: a
+//!   later "Load Lambda result" reads the answer), and takes less than 32 KB back.
 //!
 //! See [`crate::connect_handler`] for the handler side.
 
@@ -31,8 +32,13 @@ pub use response::{ConnectResponse, ConnectScalar, ResponseError};
 /// Amazon Connect takes a response of less than 32 KB.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024;
 
-/// The longest the flow block waits for the function (`InvocationTimeLimitSeconds` is 1..=8).
+/// The longest a synchronous flow block waits for the function (`InvocationTimeLimitSeconds`
+/// is 1..=8).
 pub const MAX_TIMEOUT_MS: u64 = 8000;
+
+/// The longest an asynchronous flow block (execution mode Asynchronous) lets the function run
+/// before a "Load Lambda result" gives up on it: 60 seconds.
+pub const MAX_ASYNCHRONOUS_TIMEOUT_MS: u64 = 60_000;
 
 /// The Connect contract, as the generated glue uses it.
 #[doc(hidden)]
@@ -272,6 +278,25 @@ pub mod glue {
     }
 
     pub fn assert_scalar<T: ConnectScalar + ?Sized>() {}
+
+    /// A `#[serde(flatten)]` field's type: a response, whose own derive checked its names (or a
+    /// map, whose keys the encoders check when it is sent).
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is flattened into a Connect response, but it is not a `ConnectResponse`, so the names \
+                   it adds to the response are not checked",
+        label = "its fields become top-level names of the response, unchecked",
+        note = "derive it on `{Self}` too: `#[derive(serde::Serialize, lambda_contract::ConnectResponse)]` checks \
+                its own fields (no `statusCode`, `errorMessage` or `found`); or flatten a \
+                `HashMap<String, String>`, whose keys are checked when the response is sent",
+        note = "if `{Self}` is not your own type, copy the fields you need into your response type instead of \
+                flattening it"
+    )]
+    pub trait FlattenedResponse {}
+
+    #[diagnostic::do_not_recommend]
+    impl<T: ConnectResponse + ?Sized> FlattenedResponse for T {}
+
+    pub fn assert_flattened<T: FlattenedResponse + ?Sized>() {}
 }
 
 #[cfg(test)]
@@ -390,6 +415,32 @@ mod tests {
         assert_eq!(error.error_type, "ResponseTooLarge");
         assert!(
             error.error_message.contains("32768 bytes"),
+            "{}",
+            error.error_message
+        );
+    }
+
+    #[tokio::test]
+    async fn a_map_carrying_a_status_or_an_error_is_an_invocation_error() {
+        // A plain map reaches the flow as it is: the derive never saw its keys.
+        let legacy = lambda(
+            "legacy",
+            crate::run::no_init,
+            50,
+            |_: ConnectEvent, _: &'static (), _: &Context| async {
+                respond(std::collections::HashMap::from([
+                    ("statusCode".to_owned(), "500".to_owned()),
+                    ("errorMessage".to_owned(), "db down".to_owned()),
+                ]))
+            },
+        );
+        let error = testing::invoke(&legacy, event(json!({})))
+            .await
+            .unwrap_err();
+        assert_eq!(error.error_type, "InvalidConnectResponse");
+        assert!(
+            error.error_message.contains("top-level key `statusCode`")
+                || error.error_message.contains("top-level key `errorMessage`"),
             "{}",
             error.error_message
         );

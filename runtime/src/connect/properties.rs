@@ -1,7 +1,8 @@
 //! Properties of the Connect glue over any contact: any channel, attributes and parameters
 //! (strings, numbers, nulls, nested values), null endpoints; and any handler outcome. A
-//! success is always a flat object of strings carrying the `found` flag; a failure is always
-//! an invocation error, never a returned object; no error message carries a panic's text.
+//! success is always a flat object of strings carrying the `found` flag and no HTTP status or
+//! error key; a failure is always an invocation error, never a returned object; no error
+//! message carries a panic's text.
 
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -29,10 +30,19 @@ fn value() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// Any key, now and then one a Connect response may not carry at its top level.
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => "[A-Za-z_]{1,8}",
+        1 => prop::sample::select(vec!["statusCode", "error", "ERROR_MESSAGE", "http-status"])
+            .prop_map(str::to_owned),
+    ]
+}
+
 fn map() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Null),
-        proptest::collection::btree_map("[A-Za-z_]{1,8}", value(), 0..6)
+        proptest::collection::btree_map(key(), value(), 0..6)
             .prop_map(|entries| Value::Object(entries.into_iter().collect::<Map<_, _>>())),
     ]
 }
@@ -100,15 +110,34 @@ async fn run(event: Value, outcome: Outcome) -> Result<Value, lambda_runtime::Di
     testing::invoke(&handler, event).await
 }
 
+/// The keys the handler echoes: the parameters' and the attributes' that the event keeps
+/// (a null value is dropped).
+fn echoed_keys(event: &Value) -> Vec<String> {
+    let event: ConnectEvent = serde_json::from_value(event.clone()).expect("a Connect event");
+    let details = event.details;
+    details
+        .parameters
+        .into_keys()
+        .chain(details.contact_data.attributes.into_keys())
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn every_contact_and_outcome_keeps_connects_contract(event in event(), outcome in outcome()) {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let reply = runtime.block_on(run(event, outcome.clone()));
+        let reply = runtime.block_on(run(event.clone(), outcome.clone()));
+        let reserved: Vec<String> = echoed_keys(&event).into_iter().filter(|key| super::response::reserved_key(key).is_some()).collect();
         match (&outcome, reply) {
+            (Outcome::Found, Err(error)) if !reserved.is_empty() => {
+                prop_assert_eq!(error.error_type.as_str(), "InvalidConnectResponse");
+                let named = reserved.iter().any(|key| error.error_message.contains(&format!("`{key}`")));
+                prop_assert!(named, "{:?}", error);
+            }
             (Outcome::Found | Outcome::NotFound, Ok(value)) => {
+                prop_assert!(reserved.is_empty() || matches!(outcome, Outcome::NotFound), "{}", value);
                 let object = value.as_object().ok_or_else(|| TestCaseError::fail("not an object"))?;
                 prop_assert!(object.values().all(Value::is_string), "not a STRING_MAP: {}", value);
                 let expected = if matches!(outcome, Outcome::Found) { "true" } else { "false" };

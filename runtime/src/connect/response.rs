@@ -16,22 +16,41 @@ use serde::ser::SerializeMap;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::string_map::to_string_map;
+use super::string_map::{to_json_object, to_string_map};
 
 /// A value Amazon Connect can take as a Lambda's result: the object the flow reads under
 /// `$.External`.
 ///
 /// Derive it on your response struct (`#[derive(Serialize, ConnectResponse)]`): the derive
 /// checks at compile time that no field pretends to be an HTTP status or an error carrier,
-/// and that every field is a flat value, as the flow block's STRING_MAP response validation
-/// requires; mark the type `#[connect(json)]` to send nested JSON to a block whose response
-/// validation is JSON.
+/// that no field is serialized as `found`, that a `#[serde(flatten)]`ed field is itself a
+/// `ConnectResponse` (so its own derive checked the names it adds), and that every field is a
+/// flat value, as the flow block's STRING_MAP response validation requires; mark the type
+/// `#[connect(json)]` to send nested JSON to a block whose response validation is JSON.
 ///
 /// Also implemented for:
 /// - `Option<T>`: `Some(t)` is `{"found": "true", ...t}`, `None` is `{"found": "false"}`: a
 ///   missing record is a business fact the flow branches on, not an error;
 /// - `()`: `{}`;
 /// - `HashMap<String, String>` and `BTreeMap<String, String>`, as they are.
+///
+/// # Checked when sent
+/// A map's keys are known only at run time, and a map can be returned or flattened into a
+/// derived response. So whatever the type, sending a response whose top-level keys include
+/// an HTTP status or an error carrier (`statusCode`, `httpStatus`, `httpStatusCode`, `error`,
+/// `errorMessage`, `errorType`, in any case, with or without `_` and `-`), or a `found` key
+/// beside the flag `Some(..)` writes, fails the invocation with a [`ResponseError`] naming
+/// the key: the contact takes the block's Error branch instead of reading a success.
+///
+/// # Why `found` is reserved in every derived type
+/// `Some(t)` writes the `found` flag beside `t`'s fields, so a field serialized as `found`
+/// clashes with it. The derive cannot see whether a type will be returned inside an
+/// `Option`, and a check made by `#[connect_handler]` on its `Option<T>` return type would
+/// miss the other ways to return one (a type alias, `Some(t).to_connect_response()`, a
+/// flattened field) and could not point at the field anyway. So the derive refuses a
+/// `found` field in every type, at the field: `$.External.found` always means the flag, and
+/// a type that has a record or not is returned as `Option<T>` rather than carrying its own
+/// `found` (rename the field if it means something else).
 ///
 /// ```
 /// use lambda_contract::ConnectResponse;
@@ -146,6 +165,61 @@ impl<T: ConnectScalar + ?Sized> ConnectScalar for Arc<T> {}
 impl<T: ConnectScalar + ToOwned + ?Sized> ConnectScalar for Cow<'_, T> {}
 impl<T: ConnectScalar> ConnectScalar for Option<T> {}
 
+/// The family of a top-level name no Connect response may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    /// An HTTP status: Connect is not an HTTP client.
+    StatusCode,
+    /// An error carrier: a failure is an `Err(..)`, not a field.
+    ErrorCarrier,
+}
+
+/// The names no Connect response may use at its top level, folded: ASCII lowercase, without
+/// `_` and `-` (`statusCode`, `STATUS_CODE` and `status-code` are all `statuscode`).
+///
+/// The one list: the encoders refuse these keys as they write them (a map, or a
+/// `#[serde(flatten)]`ed one, can carry any key), and `#[derive(ConnectResponse)]` refuses a
+/// field serialized under one of them at compile time. The macro crate cannot depend on this
+/// crate, so it keeps a copy; `the_derive_reserves_the_same_names` checks they agree.
+pub(crate) const RESERVED_KEYS: &[(&str, Family)] = &[
+    ("statuscode", Family::StatusCode),
+    ("httpstatus", Family::StatusCode),
+    ("httpstatuscode", Family::StatusCode),
+    ("error", Family::ErrorCarrier),
+    ("errormessage", Family::ErrorCarrier),
+    ("errortype", Family::ErrorCarrier),
+];
+
+/// The family of `key` if it folds to one of [`RESERVED_KEYS`]. Judged as the key is written,
+/// byte by byte and without allocating: most keys are told apart by their folded length, the
+/// rest by their first letters.
+pub(crate) fn reserved_key(key: &str) -> Option<Family> {
+    let folded_len = key
+        .bytes()
+        .filter(|byte| *byte != b'_' && *byte != b'-')
+        .count();
+    RESERVED_KEYS
+        .iter()
+        .find(|(name, _)| name.len() == folded_len && folds_to(key, name))
+        .map(|(_, family)| *family)
+}
+
+/// Whether `key`, without `_` and `-` and in ASCII lowercase, is `folded`.
+fn folds_to(key: &str, folded: &str) -> bool {
+    let mut key = key
+        .bytes()
+        .filter(|byte| *byte != b'_' && *byte != b'-')
+        .map(|byte| byte.to_ascii_lowercase());
+    let mut folded = folded.bytes();
+    loop {
+        match (key.next(), folded.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
+}
+
 /// Why a response could not be encoded for Amazon Connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseError {
@@ -155,6 +229,7 @@ pub struct ResponseError {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
+    Reserved(Family),
     NotFlat(String),
     NotAnObject(&'static str),
     FoundTaken,
@@ -163,6 +238,12 @@ enum Kind {
 }
 
 impl ResponseError {
+    pub(crate) fn reserved(key: &str, family: Family) -> Self {
+        ResponseError {
+            kind: Kind::Reserved(family),
+            field: Some(key.to_owned()),
+        }
+    }
     pub(crate) fn not_flat(what: String) -> Self {
         ResponseError {
             kind: Kind::NotFlat(what),
@@ -197,6 +278,19 @@ impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let field = self.field.as_deref().unwrap_or("?");
         match &self.kind {
+            Kind::Reserved(Family::StatusCode) => write!(
+                f,
+                "the response has a top-level key `{field}`, an HTTP status, but Amazon Connect is not an \
+                 HTTP client: any object the Lambda returns is a success to it. Return `Err(..)` for a \
+                 failure (the contact takes the block's Error branch), and `Option<T>` for a missing record \
+                 (the flow branches on `found`)"
+            ),
+            Kind::Reserved(Family::ErrorCarrier) => write!(
+                f,
+                "the response has a top-level key `{field}`, which carries an error inside a successful \
+                 response, and Amazon Connect treats it as a success: return `Err(..)` from the handler \
+                 instead, so the contact takes the block's Error branch and Lambda's error metrics count it"
+            ),
             Kind::NotFlat(what) => write!(
                 f,
                 "field `{field}` is {what}, but Amazon Connect's STRING_MAP response validation takes only \
@@ -248,32 +342,7 @@ fn json_error(error: serde_json::Error) -> ResponseError {
 /// value as ordinary JSON, nesting kept, which must be an object.
 #[doc(hidden)]
 pub fn json<T: Serialize + ?Sized>(value: &T, found: bool) -> Result<Box<RawValue>, ResponseError> {
-    if !found {
-        let raw = serde_json::value::to_raw_value(value).map_err(json_error)?;
-        return match raw.get().as_bytes().first() {
-            Some(b'{') => Ok(raw),
-            _ => Err(ResponseError::not_an_object(json_kind(raw.get()))),
-        };
-    }
-    let mut object = match serde_json::to_value(value).map_err(json_error)? {
-        serde_json::Value::Object(object) => object,
-        other => return Err(ResponseError::not_an_object(json_kind(&other.to_string()))),
-    };
-    if object.contains_key("found") {
-        return Err(ResponseError::found_taken());
-    }
-    object.insert("found".to_owned(), "true".into());
-    serde_json::value::to_raw_value(&object).map_err(json_error)
-}
-
-fn json_kind(text: &str) -> &'static str {
-    match text.as_bytes().first() {
-        Some(b'[') => "a list",
-        Some(b'"') => "a string",
-        Some(b'n') => "null",
-        Some(b't' | b'f') => "a bool",
-        _ => "a number",
-    }
+    to_json_object(value, found)
 }
 
 /// `{"found": "false"}`, what `None` sends.
@@ -390,5 +459,54 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("`found`"));
+    }
+    #[test]
+    fn the_derive_reserves_the_same_names() {
+        // The macro crate's own lists and its judgement of each spelling below, as the derive
+        // applies them to field names.
+        let (listed, judged) = lambda_contract_macros::__connect_reserved_names!(
+            "statuscode",
+            "httpstatus",
+            "httpstatuscode",
+            "error",
+            "errormessage",
+            "errortype",
+            "statusCode",
+            "status_code",
+            "STATUS-CODE",
+            "Http_Status",
+            "http-status-code",
+            "Error",
+            "_error_",
+            "e_r_r_o_r",
+            "errorMessage",
+            "ERROR_TYPE",
+            "status",
+            "code",
+            "errors",
+            "error_count",
+            "statusCodes",
+            "terror",
+            "found",
+            "\u{17f}tatusCode",
+            "error\u{212a}",
+            "",
+        );
+        let family = |family: Family| match family {
+            Family::StatusCode => "status code",
+            Family::ErrorCarrier => "error",
+        };
+        let mut ours: Vec<_> = RESERVED_KEYS
+            .iter()
+            .map(|(name, f)| (*name, family(*f)))
+            .collect();
+        let mut theirs = listed.to_vec();
+        ours.sort_unstable();
+        theirs.sort_unstable();
+        assert_eq!(ours, theirs, "the derive's list differs from the runtime's");
+        for (name, derive) in judged {
+            let runtime = reserved_key(name).map(family).unwrap_or("");
+            assert_eq!(runtime, derive, "`{name}`");
+        }
     }
 }

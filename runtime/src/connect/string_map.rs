@@ -1,12 +1,18 @@
-//! Connect's STRING_MAP encoding: a flat JSON object whose values are all strings.
+//! Connect's response object, written once: a STRING_MAP (a flat JSON object whose values
+//! are all strings) or, for a `#[connect(json)]` type, a JSON object whose values keep their
+//! nesting.
 //!
-//! [`to_string_map`] serializes the user's value through an adapter that feeds serde_json's
-//! own map serializer, so the response is written once, by serde_json, and wrapped as the
-//! payload without being parsed again (`serde_json::value::to_raw_value`). Integers and
-//! floats are written in their usual decimal form, bools as `"true"`/`"false"`, chars and
-//! strings as they are, unit enum variants as their (serde-renamed) name; `None` fields are
-//! omitted. Anything nested is an error naming the field, so a value the derive could not
-//! judge at compile time is still caught.
+//! [`to_string_map`] and [`to_json_object`] serialize the user's value through an adapter that
+//! feeds serde_json's own map serializer, so the response is written once, by serde_json, and
+//! wrapped as the payload without being parsed again (`serde_json::value::to_raw_value`).
+//! Every top-level key is judged as it is written: one the derive would have refused as a
+//! field name (an HTTP status or an error carrier, [`reserved_key`]), which a map or a
+//! `#[serde(flatten)]`ed map can still carry, is an error naming it, and so is `found` when
+//! the `found` flag is written. In a STRING_MAP, integers and floats are written in their
+//! usual decimal form, bools as `"true"`/`"false"`, chars and strings as they are, unit enum
+//! variants as their (serde-renamed) name; `None` fields are omitted. Anything nested is an
+//! error naming the field, so a value the derive could not judge at compile time is still
+//! caught.
 
 use std::cell::Cell;
 use std::fmt::{self, Display};
@@ -14,16 +20,43 @@ use std::fmt::{self, Display};
 use serde::ser::{self, Impossible, Serialize, SerializeMap};
 use serde_json::value::RawValue;
 
-use super::response::ResponseError;
+use super::response::{reserved_key, ResponseError};
+
+/// How an object's values are written.
+#[derive(Clone, Copy)]
+enum Values {
+    /// STRING_MAP: each value a string.
+    Strings,
+    /// JSON: each value as serde_json writes it, nesting kept.
+    Json,
+}
 
 /// Serializes `value` as a STRING_MAP object, with `"found": "true"` first when `found`.
 pub(crate) fn to_string_map<T: Serialize + ?Sized>(
     value: &T,
     found: bool,
 ) -> Result<Box<RawValue>, ResponseError> {
+    to_object(value, found, Values::Strings)
+}
+
+/// Serializes `value` as a JSON object, nesting kept, with `"found": "true"` first when
+/// `found`.
+pub(crate) fn to_json_object<T: Serialize + ?Sized>(
+    value: &T,
+    found: bool,
+) -> Result<Box<RawValue>, ResponseError> {
+    to_object(value, found, Values::Json)
+}
+
+fn to_object<T: Serialize + ?Sized>(
+    value: &T,
+    found: bool,
+    values: Values,
+) -> Result<Box<RawValue>, ResponseError> {
     let map = StringMap {
         value,
         found,
+        values,
         failure: Cell::new(None),
     };
     serde_json::value::to_raw_value(&map).map_err(|error| {
@@ -33,11 +66,12 @@ pub(crate) fn to_string_map<T: Serialize + ?Sized>(
     })
 }
 
-/// The user's value seen as a STRING_MAP object. serde_json's error type cannot carry a
+/// The user's value seen as a Connect response object. serde_json's error type cannot carry a
 /// [`ResponseError`], so the adapter keeps it here and serde_json gets its message.
 struct StringMap<'a, T: ?Sized> {
     value: &'a T,
     found: bool,
+    values: Values,
     failure: Cell<Option<ResponseError>>,
 }
 
@@ -50,6 +84,7 @@ impl<T: Serialize + ?Sized> Serialize for StringMap<'_, T> {
         let entries = Entries {
             map: &mut map,
             found: self.found,
+            values: self.values,
         };
         match self.value.serialize(entries) {
             Ok(()) => map.end(),
@@ -95,6 +130,7 @@ fn not_an_object<T, E>(kind: &'static str) -> Result<T, Failure<E>> {
 struct Entries<'m, M> {
     map: &'m mut M,
     found: bool,
+    values: Values,
 }
 
 impl<M: SerializeMap> Entries<'_, M> {
@@ -103,18 +139,28 @@ impl<M: SerializeMap> Entries<'_, M> {
         key: &str,
         value: &V,
     ) -> Result<(), Failure<M::Error>> {
+        if let Some(family) = reserved_key(key) {
+            return Err(Failure::Contract(ResponseError::reserved(key, family)));
+        }
         if self.found && key == "found" {
             return Err(Failure::Contract(ResponseError::found_taken()));
         }
-        value
-            .serialize(Scalar {
+        let written = match self.values {
+            Values::Strings => value.serialize(Scalar {
                 map: &mut *self.map,
                 key,
-            })
-            .map_err(|failure| match failure {
-                Failure::Contract(error) => Failure::Contract(error.in_field(key)),
-                output => output,
-            })
+            }),
+            // serde_json writes to memory, so its only errors are the value's own (a map key
+            // that is not a string, a `Serialize` impl that fails): the field's, not the output's.
+            Values::Json => self
+                .map
+                .serialize_entry(key, value)
+                .map_err(|error| Failure::Contract(ResponseError::custom(error.to_string()))),
+        };
+        written.map_err(|failure| match failure {
+            Failure::Contract(error) => Failure::Contract(error.in_field(key)),
+            output => output,
+        })
     }
 }
 
@@ -772,5 +818,103 @@ mod tests {
         );
         assert!(encode("text", false).is_err());
         assert_eq!(encode(&(), false).unwrap(), "{}");
+    }
+    #[test]
+    fn a_top_level_status_or_error_key_is_refused_as_it_is_written() {
+        // What the derive refuses as a field name, a map can still carry.
+        for key in [
+            "statusCode",
+            "status_code",
+            "HTTP-STATUS",
+            "httpStatusCode",
+            "error",
+            "errorMessage",
+            "ERROR_TYPE",
+        ] {
+            let map = BTreeMap::from([("a", "1"), (key, "500")]);
+            for found in [false, true] {
+                let error = encode(&map, found).unwrap_err().to_string();
+                assert!(
+                    error.contains(&format!("top-level key `{key}`")),
+                    "{key}: {error}"
+                );
+                let error = to_json_object(&map, found).unwrap_err().to_string();
+                assert!(
+                    error.contains(&format!("top-level key `{key}`")),
+                    "{key}: {error}"
+                );
+            }
+        }
+        let status = encode(&BTreeMap::from([("statusCode", 500)]), false).unwrap_err();
+        assert!(
+            status
+                .to_string()
+                .contains("Amazon Connect is not an HTTP client"),
+            "{status}"
+        );
+        let error = encode(&BTreeMap::from([("errorMessage", "db down")]), false).unwrap_err();
+        assert!(error.to_string().contains("return `Err(..)`"), "{error}");
+        // Look-alikes are business data.
+        let map = BTreeMap::from([
+            ("status", "open"),
+            ("code", "7"),
+            ("errors", "0"),
+            ("error_count", "0"),
+            ("statusCodes", "x"),
+        ]);
+        assert!(encode(&map, false).is_ok());
+        assert!(to_json_object(&map, false).is_ok());
+    }
+
+    #[test]
+    fn a_flattened_map_is_judged_key_by_key() {
+        #[derive(Serialize)]
+        struct Lookup {
+            account_id: &'static str,
+            #[serde(flatten)]
+            extra: BTreeMap<&'static str, &'static str>,
+        }
+        let lookup = |key| Lookup {
+            account_id: "a-1",
+            extra: BTreeMap::from([(key, "x")]),
+        };
+        assert_eq!(
+            encode(&lookup("tier"), true).unwrap(),
+            r#"{"found":"true","account_id":"a-1","tier":"x"}"#
+        );
+        assert_eq!(
+            to_json_object(&lookup("tier"), true).unwrap().get(),
+            r#"{"found":"true","account_id":"a-1","tier":"x"}"#
+        );
+        for key in ["statusCode", "errorMessage"] {
+            let error = encode(&lookup(key), false).unwrap_err();
+            assert!(error.to_string().contains(&format!("`{key}`")), "{error}");
+            let error = to_json_object(&lookup(key), false).unwrap_err();
+            assert!(error.to_string().contains(&format!("`{key}`")), "{error}");
+        }
+        // `found` is the flag's only when the flag is written: `Some(lookup)`.
+        let error = encode(&lookup("found"), true).unwrap_err();
+        assert!(error.to_string().contains("`found`"), "{error}");
+        let error = to_json_object(&lookup("found"), true).unwrap_err();
+        assert!(error.to_string().contains("`found`"), "{error}");
+        assert!(encode(&lookup("found"), false).is_ok());
+    }
+
+    #[test]
+    fn json_objects_keep_nesting_and_judge_only_the_top_level() {
+        #[derive(Serialize)]
+        struct Order {
+            lines: Vec<BTreeMap<&'static str, u16>>,
+        }
+        let order = Order {
+            lines: vec![BTreeMap::from([("statusCode", 1)])],
+        };
+        assert_eq!(
+            to_json_object(&order, true).unwrap().get(),
+            r#"{"found":"true","lines":[{"statusCode":1}]}"#
+        );
+        let bad_key = BTreeMap::from([("k", BTreeMap::from([((1, 2), 3)]))]);
+        let error = to_json_object(&bad_key, false).unwrap_err().to_string();
+        assert!(error.starts_with("field `k`: "), "{error}");
     }
 }
