@@ -98,8 +98,21 @@ pub fn run(
     samples: usize,
     limit: Duration,
 ) -> Result<Report, String> {
+    run_with(name, binary, events, count, samples, limit, &[])
+}
+
+/// [`run`] with more environment variables for the function (`AWS_LAMBDA_MAX_CONCURRENCY`).
+pub fn run_with(
+    name: &str,
+    binary: &Path,
+    events: Vec<Vec<u8>>,
+    count: usize,
+    samples: usize,
+    limit: Duration,
+    env: &[(&str, &str)],
+) -> Result<Report, String> {
     let api = MockRuntimeApi::cycling(events, count);
-    let mut function = Function::spawn(binary, &api);
+    let mut function = Function::spawn_with(binary, &api, env);
     let started = Instant::now();
     let step = (count / samples.max(1)).max(1);
     let warm_up = count / 10;

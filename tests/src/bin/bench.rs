@@ -15,9 +15,13 @@
 //!    rounds' ratios (the table also shows each binary's median rate);
 //! 4. rebuild: `cargo build` (dev profile) after editing a string literal in the handler's
 //!    body, rounds interleaved, ratios as for the loop. The edited files are restored.
+//! 5. managed: Lambda Managed Instances, `AWS_LAMBDA_MAX_CONCURRENCY=8` and a handler that
+//!    waits 5 ms (`tests/src/bin/concurrent_echo.rs`): invocations per second through the
+//!    real client against the mock, against a hand-written `run_concurrent` twin and against
+//!    the same binary with one slot; rounds interleaved, ratios as for the loop.
 //!
 //! `--quick` shortens every part (for trying the tool, not for figures). `--only PART`
-//! (`per-invocation`, `size`, `loop` or `rebuild`; repeatable) runs only those parts, for
+//! (`per-invocation`, `size`, `loop`, `rebuild` or `managed`; repeatable) runs only those parts, for
 //! checking a change; the worst-ratio line then covers only what ran. Exit status 1 when a
 //! goal is missed, 2 when something could not be measured.
 
@@ -28,7 +32,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use lambda_contract_tests::soak;
-use lambda_contract_tests::workspace_root;
+use lambda_contract_tests::{build_binary_with, workspace_root};
 
 /// A starter and its twins: (package, manifest folder relative to the root, binary).
 struct Crate {
@@ -119,13 +123,26 @@ const REBUILD_HAND: Goal = Goal {
     limit: 1.15,
     at_most: true,
 };
-const GOALS: [&Goal; 6] = [
+/// Issue 12: Lambda Managed Instances.
+const MANAGED_HAND: Goal = Goal {
+    name: "managed (8 slots) vs hand-written run_concurrent",
+    limit: 0.97,
+    at_most: false,
+};
+const MANAGED_SEQUENTIAL: Goal = Goal {
+    name: "managed (8 slots) vs one slot",
+    limit: 6.0,
+    at_most: false,
+};
+const GOALS: [&Goal; 8] = [
     &PER_INVOCATION_HAND,
     &PER_INVOCATION_HTTP,
     &LOOP_HAND,
     &SIZE_HAND,
     &SIZE_HTTP,
     &REBUILD_HAND,
+    &MANAGED_HAND,
+    &MANAGED_SEQUENTIAL,
 ];
 
 /// One line of the table.
@@ -149,7 +166,7 @@ impl Settings {
     }
 }
 
-const PARTS: [&str; 4] = ["per-invocation", "size", "loop", "rebuild"];
+const PARTS: [&str; 5] = ["per-invocation", "size", "loop", "rebuild", "managed"];
 
 fn main() -> ExitCode {
     let mut quick = false;
@@ -189,23 +206,27 @@ fn main() -> ExitCode {
 fn run(settings: &Settings) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     if settings.runs("per-invocation") {
-        eprintln!("bench: 1/4 per invocation (criterion)");
+        eprintln!("bench: 1/5 per invocation (criterion)");
         rows.extend(per_invocation(settings)?);
     }
     if settings.runs("size") || settings.runs("loop") {
-        eprintln!("bench: 2/4 release binaries and their sizes");
+        eprintln!("bench: 2/5 release binaries and their sizes");
         let binaries = release_binaries()?;
         if settings.runs("size") {
             rows.extend(sizes(&binaries)?);
         }
         if settings.runs("loop") {
-            eprintln!("bench: 3/4 the whole loop against the mock Runtime API");
+            eprintln!("bench: 3/5 the whole loop against the mock Runtime API");
             rows.extend(whole_loop(settings, &binaries)?);
         }
     }
     if settings.runs("rebuild") {
-        eprintln!("bench: 4/4 rebuild after editing the handler's body");
+        eprintln!("bench: 4/5 rebuild after editing the handler's body");
         rows.extend(rebuild(settings)?);
+    }
+    if settings.runs("managed") {
+        eprintln!("bench: 5/5 Lambda Managed Instances: 8 slots, a handler that waits 5 ms");
+        rows.extend(managed(settings)?);
     }
     Ok(rows)
 }
@@ -597,6 +618,90 @@ impl Drop for Edit {
             eprintln!("bench: {error}");
         }
     }
+}
+
+// ---- 5. Lambda Managed Instances ---------------------------------------------------------
+
+const ECHO_HAND_WRITTEN: Crate = Crate {
+    label: "hand-written run_concurrent",
+    package: "echo-hand-written",
+    workspace: TWINS,
+    source: "tests/twins/echo-hand-written/src/main.rs",
+    literal: "",
+};
+
+fn managed(settings: &Settings) -> Result<Vec<Row>, String> {
+    let ours = build_binary_with("lambda-contract-tests", "concurrent_echo", &["--release"]);
+    let twin = {
+        let output = cargo(TWINS, "build")
+            .args(["--release", "--message-format=json-render-diagnostics"])
+            .args(["-p", ECHO_HAND_WRITTEN.package])
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|error| format!("cannot run cargo build: {error}"))?;
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|message| message["reason"] == "compiler-artifact")
+            .filter(|message| message["target"]["name"] == ECHO_HAND_WRITTEN.package)
+            .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+            .ok_or("cargo reported no executable for echo-hand-written")?
+    };
+    // The bench's voice contact, asking for its `id` after 5 ms.
+    let path = workspace_root().join("tests/benches/events/connect-voice.json");
+    let mut event: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?,
+    )
+    .map_err(|error| format!("{}: {error}", path.display()))?;
+    event["Details"]["Parameters"] = serde_json::json!({"id": "7", "delay_ms": "5"});
+    let events = vec![serde_json::to_vec(&event).map_err(|error| error.to_string())?];
+
+    let (count, rounds) = if settings.quick { (800, 3) } else { (4_000, 7) };
+    let slots = [("AWS_LAMBDA_MAX_CONCURRENCY", "8")];
+    let one_slot = [("AWS_LAMBDA_MAX_CONCURRENCY", "1")];
+    // (what, binary, environment, invocations): one slot serves an eighth as many in the
+    // same time.
+    let runs: [(&str, &PathBuf, &[(&str, &str)], usize); 3] = [
+        ("concurrent_echo", &ours, &slots, count),
+        (ECHO_HAND_WRITTEN.package, &twin, &slots, count),
+        ("concurrent_echo, one slot", &ours, &one_slot, count / 8),
+    ];
+    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); runs.len()];
+    for round in 0..rounds {
+        for (index, (name, binary, env, count)) in runs.iter().enumerate() {
+            let report = soak::run_with(
+                name,
+                binary,
+                events.clone(),
+                *count,
+                1,
+                Duration::from_secs(600),
+                env,
+            )?;
+            if report.errors > 0 || report.unexpected > 0 {
+                return Err(format!("{name} went wrong in the loop: {report}"));
+            }
+            eprintln!("  round {}: {report}", round + 1);
+            rates[index].push(report.rate());
+        }
+    }
+    let rate = |index: usize| format!("{:.0}/s", median(&mut rates[index].clone()));
+    Ok(vec![
+        Row {
+            what: "managed, 8 slots, 5 ms handler: vs hand-written run_concurrent".to_owned(),
+            ours: rate(0),
+            twin: rate(1),
+            ratio: paired_ratio(&rates[0], &rates[1]),
+            goal: Some(&MANAGED_HAND),
+        },
+        Row {
+            what: "managed, 8 slots, 5 ms handler: vs the same binary, one slot".to_owned(),
+            ours: rate(0),
+            twin: rate(2),
+            ratio: paired_ratio(&rates[0], &rates[2]),
+            goal: Some(&MANAGED_SEQUENTIAL),
+        },
+    ])
 }
 
 // ---- shared ------------------------------------------------------------------------------
