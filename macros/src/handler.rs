@@ -136,10 +136,13 @@ pub(crate) fn fallback(item: TokenStream, errors: &crate::ctxt::Errors) -> Token
     }
 }
 
-/// The `init` argument, or the runtime's `no_init`.
+/// The `init` argument, boxed by the runtime's `InitFn` (a function that is not an
+/// `async fn() -> Result<T, E>` is reported once, at the path), or the runtime's `no_init`.
 pub(crate) fn init_path(init: Option<syn::Path>) -> TokenStream {
     match init {
-        Some(path) => quote!(#path),
+        Some(path) => {
+            quote_spanned!(path.span()=> <_ as ::lambda_contract::__private::InitFn<_>>::boxed(#path))
+        }
         None => quote!(::lambda_contract::__private::no_init),
     }
 }

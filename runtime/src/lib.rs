@@ -262,7 +262,7 @@ pub mod __private {
     pub use crate::apigw::custom::glue as apigw_custom;
     pub use crate::apigw::glue as apigw;
     pub use crate::connect::glue as connect;
-    pub use crate::run::{main, no_init, Lambda};
+    pub use crate::run::{main, no_init, BoxedInit, InitFn, Lambda};
     pub use futures_util::future::Either;
     pub use lambda_runtime::Context;
     pub use serde;
