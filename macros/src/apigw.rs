@@ -64,9 +64,9 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
         let span = ty.span();
         let (request, context) = (handler::respan(&request, span), handler::respan(&context, span));
         let call = if index + 1 == inputs.len() {
-            quote_spanned!(span=> ::lambda_contract::__private::apigw::body::<#ty, _>(#request, #context))
+            quote_spanned!(span=> <#ty as ::lambda_contract::__private::apigw::FromRequest>::from_request(#request, #context))
         } else {
-            quote_spanned!(span=> ::lambda_contract::__private::apigw::part::<#ty>(&#request, #context))
+            quote_spanned!(span=> <#ty as ::lambda_contract::__private::apigw::FromRequestParts>::from_request_parts(&#request, #context))
         };
         quote! {
             let #arg = match #call {
@@ -87,7 +87,7 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
         }
     });
     let init = handler::init_path(init);
-    let outcome = handler.outcome("apigw", "respond", &future, &value, &error);
+    let outcome = handler.outcome(&RETURNS, &future, &value, &error);
     let lambda = quote! {
         ::lambda_contract::__private::apigw::lambda(#name_text, #init, |#request, #state, #context| {
             let _ = (&#request, &#state, &#context);
@@ -111,4 +111,24 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
         })
     };
     handler::emit(handler, "apigw_proxy", lambda)
+}
+
+/// A response (a plain return value, or the `Ok`) through `IntoResponse`, an error through
+/// `HandlerError`: the proxy's `Outcome` is `Result<Response, ApiError>`.
+const RETURNS: handler::Returns = handler::Returns {
+    ok: respond,
+    err: fail,
+    whole: respond,
+};
+
+fn respond(ty: &syn::Type, value: &syn::Ident) -> TokenStream {
+    quote_spanned!(ty.span()=> ::core::result::Result::Ok(
+        <#ty as ::lambda_contract::__private::apigw::IntoResponse>::into_response(#value)
+    ))
+}
+
+fn fail(ty: &syn::Type, error: &syn::Ident) -> TokenStream {
+    quote_spanned!(ty.span()=> ::core::result::Result::Err(
+        <#ty as ::lambda_contract::__private::apigw::HandlerError<_>>::into_api_error(#error)
+    ))
 }

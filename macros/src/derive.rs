@@ -97,7 +97,7 @@ fn implementation(input: &DeriveInput, json: bool, fields: &[Field]) -> TokenStr
         .filter(|field| !json && !field.opaque && !field.skipped)
         .map(|field| {
             let ty = field.ty;
-            quote_spanned!(ty.span()=> #private::connect::assert_scalar::<#ty>();)
+            quote_spanned!(ty.span()=> <#ty as #private::connect::ConnectScalar>::assert_scalar();)
         });
     quote! {
         #[automatically_derived]

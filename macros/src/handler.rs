@@ -62,24 +62,34 @@ pub(crate) fn respan(ident: &syn::Ident, span: Span) -> syn::Ident {
     syn::Ident::new(&ident.to_string(), span)
 }
 
+/// How one caller's glue turns the handler's return value into its `Outcome`. Each function
+/// returns the expression converting the local it is given, a `<T as Trait>::f(..)` call
+/// spanned at `T` (the user's type, as [`nameable`] makes it), whose bound is reported there.
+pub(crate) struct Returns {
+    /// The `Ok` of a return type spelled `Result<T, E>`.
+    pub(crate) ok: fn(&Type, &syn::Ident) -> TokenStream,
+    /// The `Err` of a return type spelled `Result<T, E>`.
+    pub(crate) err: fn(&Type, &syn::Ident) -> TokenStream,
+    /// Any other return type (an alias, no `Result`, `()`), judged whole.
+    pub(crate) whole: fn(&Type, &syn::Ident) -> TokenStream,
+}
+
 impl Handler {
-    /// Maps the handler's future to the caller's `Outcome` through
-    /// `::lambda_contract::__private::<module>`'s `respond` and `fail`. With `Result<T, E>`
+    /// Maps the handler's future to the caller's `Outcome` with `returns`. With `Result<T, E>`
     /// spelled out, `T` and `E` are judged each at its own token; otherwise (an alias, or no
-    /// `Result`) the whole return type is judged at once by `whole`, so there is one error.
+    /// `Result`) the whole return type is judged at once, so there is one error.
     ///
     /// A combinator (`__private::map`), not an `async` block: a block would keep the
     /// handler's future twice, as a captured value and again where it is awaited.
     pub(crate) fn outcome(
         &self,
-        module: &str,
-        whole: &str,
+        returns: &Returns,
         future: &syn::Ident,
         value: &syn::Ident,
         error: &syn::Ident,
     ) -> TokenStream {
         let output = local("output");
-        let conclude = self.conclude(module, whole, &output, value, error);
+        let conclude = self.conclude(returns, &output, value, error);
         quote! {
             ::lambda_contract::__private::map(#future, move |#output| #conclude)
         }
@@ -88,39 +98,82 @@ impl Handler {
     /// The match turning the handler's output into the caller's `Outcome`.
     fn conclude(
         &self,
-        module: &str,
-        whole: &str,
+        returns: &Returns,
         output: &syn::Ident,
         value: &syn::Ident,
         error: &syn::Ident,
     ) -> TokenStream {
-        let output_span = self
-            .output
-            .as_ref()
-            .map_or_else(Span::call_site, Spanned::span);
         let Some((ok, err)) = self.result_types() else {
-            let (module, whole) = (
-                syn::Ident::new(module, output_span),
-                syn::Ident::new(whole, output_span),
-            );
-            let output = respan(output, output_span);
-            return quote_spanned!(output_span=> ::lambda_contract::__private::#module::#whole(#output));
+            let whole = match &self.output {
+                Some(ty) => nameable(ty),
+                None => syn::parse_quote!(()),
+            };
+            return (returns.whole)(&whole, &respan(output, whole.span()));
         };
-        let (ok_span, err_span) = (ok.span(), err.span());
-        let respond = {
-            let (module, value) = (syn::Ident::new(module, ok_span), respan(value, ok_span));
-            quote_spanned!(ok_span=> ::lambda_contract::__private::#module::respond::<#ok>(#value))
-        };
-        let fail = {
-            let (module, error) = (syn::Ident::new(module, err_span), respan(error, err_span));
-            quote_spanned!(err_span=> ::lambda_contract::__private::#module::fail(#error))
-        };
+        let (ok, err) = (nameable(ok), nameable(err));
+        let respond = (returns.ok)(&ok, &respan(value, ok.span()));
+        let fail = (returns.err)(&err, &respan(error, err.span()));
         quote! {
             match #output {
                 ::core::result::Result::Ok(#value) => #respond,
                 ::core::result::Result::Err(#error) => #fail,
             }
         }
+    }
+}
+
+/// The type with every `impl Trait` in it replaced by `_`, so that it can be written as
+/// `<T as Trait>` (`impl Trait` is not allowed in a path, E0562); the compiler infers each `_`
+/// from the function's own return type. Other tokens keep their spans, so an error still
+/// covers the whole type.
+pub(crate) fn nameable(ty: &Type) -> Type {
+    let mut ty = ty.clone();
+    infer_impl_trait(&mut ty);
+    ty
+}
+
+fn infer_impl_trait(ty: &mut Type) {
+    match ty {
+        Type::ImplTrait(impl_trait) => {
+            *ty = Type::Infer(syn::TypeInfer {
+                underscore_token: syn::Token![_](impl_trait.impl_token.span),
+            });
+        }
+        Type::Array(array) => infer_impl_trait(&mut array.elem),
+        Type::Group(group) => infer_impl_trait(&mut group.elem),
+        Type::Paren(paren) => infer_impl_trait(&mut paren.elem),
+        Type::Ptr(ptr) => infer_impl_trait(&mut ptr.elem),
+        Type::Reference(reference) => infer_impl_trait(&mut reference.elem),
+        Type::Slice(slice) => infer_impl_trait(&mut slice.elem),
+        Type::Tuple(tuple) => tuple.elems.iter_mut().for_each(infer_impl_trait),
+        Type::Path(path) => {
+            if let Some(qself) = &mut path.qself {
+                infer_impl_trait(&mut qself.ty);
+            }
+            for segment in &mut path.path.segments {
+                match &mut segment.arguments {
+                    PathArguments::AngleBracketed(generics) => {
+                        for arg in &mut generics.args {
+                            match arg {
+                                GenericArgument::Type(ty) => infer_impl_trait(ty),
+                                GenericArgument::AssocType(assoc) => {
+                                    infer_impl_trait(&mut assoc.ty)
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    PathArguments::Parenthesized(function) => {
+                        function.inputs.iter_mut().for_each(infer_impl_trait);
+                        if let ReturnType::Type(_, output) = &mut function.output {
+                            infer_impl_trait(output);
+                        }
+                    }
+                    PathArguments::None => {}
+                }
+            }
+        }
+        _ => {}
     }
 }
 

@@ -123,8 +123,9 @@ pub use connect::ConnectResponse;
 ///
 /// # Return type
 /// A response ([`apigw::IntoResponse`]: `Json<T>`, `(StatusCode, R)`, `StatusCode`, `String`,
-/// `&'static str`, `()`, [`apigw::Binary`], [`apigw::Response`]), or `Result<R, E>` where `E`
-/// is [`apigw::ApiError`] or any `std::error::Error` (a 500 whose text is logged, never sent).
+/// `&'static str`, `()`, [`apigw::Binary`], [`apigw::Response`], or `impl IntoResponse`), or
+/// `Result<R, E>` where `E` is [`apigw::ApiError`] or any `std::error::Error` (a 500 whose
+/// text is logged, never sent).
 ///
 /// # Arguments
 /// - `init = path`: an `async fn() -> Result<S, E>` run once before the first invocation.

@@ -134,8 +134,11 @@ fn diagnostic(error_type: &str, error_message: String) -> Diagnostic {
     }
 }
 
-/// The calls the `#[connect_handler]` and `#[derive(ConnectResponse)]` expansions make. Each
-/// is spanned at the user's token it judges, so a failed bound is reported there.
+/// What the `#[connect_handler]` and `#[derive(ConnectResponse)]` expansions call. Each call
+/// is spanned at the user's token it judges, and calls a trait's function as
+/// `<T as Trait>::f(..)` (`T` a parameter's or a field's type, or `_` for a return value): the
+/// bound is then the call's own, reported at `T` with the trait's `on_unimplemented` and no
+/// note pointing into this module. The generic functions do the same, for hand-written glue.
 #[doc(hidden)]
 pub mod glue {
     use std::future::Future;
@@ -143,8 +146,10 @@ pub mod glue {
 
     use lambda_runtime::{Context, Error};
 
-    use super::{Connect, ConnectEvent, ConnectResponse, ConnectScalar, Outcome};
+    use super::{Connect, ConnectEvent};
     use crate::run::{Init, Lambda};
+
+    pub use super::{ConnectResponse, ConnectScalar, Outcome};
 
     pub use super::response::{json, string_map};
 
@@ -199,8 +204,27 @@ pub mod glue {
     )]
     pub trait HandlerError {
         fn into_error(self) -> Error;
+
+        /// The error as the handler's outcome: an invocation error named after its type.
+        fn fail(self) -> Outcome
+        where
+            Self: Sized,
+        {
+            // `?` boxes the crate's own errors; keep their names for the `errorType`.
+            let type_name = crate::short_type_name::<Self>();
+            let error = self.into_error();
+            let type_name = if error.is::<super::MissingParameter>() {
+                "MissingParameter"
+            } else {
+                type_name
+            };
+            Outcome::Failed(error, type_name)
+        }
     }
 
+    // `do_not_recommend`: a type that cannot be the error is reported as not a
+    // `HandlerError`, with its note, not as a missing `From` impl of `Box<dyn Error>`.
+    #[diagnostic::do_not_recommend]
     impl<E: Into<Error>> HandlerError for E {
         fn into_error(self) -> Error {
             self.into()
@@ -219,14 +243,7 @@ pub mod glue {
     pub type Encoded = Result<Box<serde_json::value::RawValue>, super::ResponseError>;
 
     pub fn fail<E: HandlerError>(error: E) -> Outcome {
-        let error = error.into_error();
-        // `?` boxes the crate's own errors; keep their names for the `errorType`.
-        let type_name = if error.is::<super::MissingParameter>() {
-            "MissingParameter"
-        } else {
-            crate::short_type_name::<E>()
-        };
-        Outcome::Failed(error, type_name)
+        error.fail()
     }
 
     /// The event parameter's type: `ConnectEvent`.

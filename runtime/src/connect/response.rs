@@ -100,7 +100,12 @@ pub trait ConnectResponse {
     note = "a type of your own that serializes as one string or number (a unit-only enum, a newtype over a \
             `String`) can be marked flat: `impl lambda_contract::connect::ConnectScalar for MyType {{}}`"
 )]
-pub trait ConnectScalar {}
+pub trait ConnectScalar {
+    /// Does nothing: `#[derive(ConnectResponse)]` calls it as `<T as ConnectScalar>` for each
+    /// field's type, so a field that is not flat is reported at its type.
+    #[doc(hidden)]
+    fn assert_scalar() {}
+}
 
 macro_rules! scalars {
     ($($ty:ty),* $(,)?) => { $(impl ConnectScalar for $ty {})* };
