@@ -27,11 +27,66 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     ) else {
         return handler::fallback(item, &errors);
     };
+    check_body_last(&handler, &mut errors);
     if !errors.is_empty() {
         let item = &handler.item;
         return handler::fallback(quote!(#item), &errors);
     }
     generate(&handler, init)
+}
+
+/// `Json<T>` and `Request` consume the request, so they come after every other extractor.
+/// Judged by name, as axum-macros does: a type the rule does not recognise is still judged
+/// by `FromRequestParts`, at its own type.
+fn check_body_last(handler: &handler::Handler, errors: &mut Errors) {
+    let extractors: Vec<&syn::PatType> = handler
+        .item
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(typed) if !matches!(*typed.ty, syn::Type::Reference(_)) => {
+                Some(typed)
+            }
+            _ => None,
+        })
+        .collect();
+    let Some((last, before)) = extractors.split_last() else {
+        return;
+    };
+    for (index, param) in before.iter().enumerate() {
+        if !is_body(&param.ty) {
+            continue;
+        }
+        let ty = handler::text(&param.ty);
+        let message = if before[index + 1..]
+            .iter()
+            .chain([last])
+            .any(|later| is_body(&later.ty))
+        {
+            format!(
+                "`{ty}` reads the request body, and so does a later parameter: the body is read once, so a \
+                 handler takes one `Json<T>` or `Request`, as its last parameter"
+            )
+        } else {
+            format!(
+                "`{ty}` reads the request body, so it must be the last parameter: move it after `{}`",
+                handler::text(&last.ty)
+            )
+        };
+        errors.spanned(param, message);
+    }
+}
+
+/// Whether the type is an extractor that consumes the request, recognised by name.
+fn is_body(ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    path.path
+        .segments
+        .last()
+        .is_some_and(|last| last.ident == "Json" || last.ident == "Request")
 }
 
 fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream {
@@ -48,7 +103,7 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
 
     // Every extractor but the last reads the request's parts; the last may consume it (a
     // `Json<T>` body, or the `Request` itself). Each call is spanned at its parameter's type,
-    // so "not an extractor", or a second body extractor, is reported there.
+    // so "not an extractor" is reported there.
     let inputs: Vec<&syn::Type> = handler
         .params
         .iter()

@@ -1,7 +1,7 @@
 //! Parsing and validating a handler function: shared by every handler attribute.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
@@ -273,7 +273,7 @@ pub(crate) fn parse(
     let mut state_seen = false;
     let mut context_seen = false;
     for (index, input) in sig.inputs.iter().enumerate() {
-        let ty = match input {
+        let (pat, ty) = match input {
             FnArg::Receiver(receiver) => {
                 errors.spanned(
                     receiver,
@@ -281,8 +281,15 @@ pub(crate) fn parse(
                 );
                 continue;
             }
-            FnArg::Typed(pat) => (*pat.ty).clone(),
+            FnArg::Typed(typed) => (&typed.pat, (*typed.ty).clone()),
         };
+        if let Type::ImplTrait(_) = ty {
+            errors.spanned(
+                &ty,
+                format!("{what} cannot take `impl Trait`: Lambda calls one concrete function; name the type"),
+            );
+            continue;
+        }
         let is_state = matches!(ty, Type::Reference(_));
         if style == Style::Extractors && !is_state {
             params.push(Param::Input(ty));
@@ -311,14 +318,21 @@ pub(crate) fn parse(
             }
             Type::Reference(reference) if !has_init => {
                 let state = &reference.elem;
-                errors.spanned(
-                    input,
-                    format!(
-                        "this parameter takes the state `init` produces, but no `init` is given: add `init = path` \
-                         to the attribute, where `path` is an `async fn() -> Result<{}, E>`",
-                        quote::quote!(#state)
+                let message = match taken_by_value(state, style) {
+                    Some((what, position)) => format!(
+                        "a `&T` parameter takes the state `init` produces, shared by every invocation, and \
+                         there is no `init`; {what} is taken by value: write `{}: {}`{position}",
+                        text(pat),
+                        text(state),
                     ),
-                );
+                    None => format!(
+                        "a `&T` parameter takes the state `init` produces, shared by every invocation, but no \
+                         `init` is given: add `init = path` to the attribute, where `path` is an \
+                         `async fn() -> Result<{}, E>`",
+                        text(state)
+                    ),
+                };
+                errors.spanned(input, message);
             }
             Type::Reference(_) => {
                 state_seen = true;
@@ -348,4 +362,38 @@ pub(crate) fn parse(
         params,
         output,
     })
+}
+
+/// A parameter type the handler receives by value, named by its last segment: written as
+/// `&T`, it is a mistake for it rather than a state. What it is, and where it goes.
+fn taken_by_value(ty: &Type, style: Style) -> Option<(&'static str, &'static str)> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let name = path.path.segments.last()?.ident.to_string();
+    match (name.as_str(), style) {
+        ("Request", Style::Extractors) => Some(("the request", ", as the last parameter")),
+        ("Json", Style::Extractors) => Some(("the body", ", as the last parameter")),
+        ("Path" | "Query", Style::Extractors) => Some(("an extractor", "")),
+        ("ConnectEvent", Style::EventFirst) => Some(("the event", ", as the first parameter")),
+        ("Context", _) => Some(("the Lambda context", "")),
+        _ => None,
+    }
+}
+
+/// Tokens as the user would write them in a message: `Json<User>`, not `Json < User >`.
+pub(crate) fn text(tokens: &impl ToTokens) -> String {
+    let mut text = tokens.to_token_stream().to_string();
+    for (spaced, tight) in [
+        (" , ", ", "),
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" :: ", "::"),
+        (":: ", "::"),
+        ("& ", "&"),
+    ] {
+        text = text.replace(spaced, tight);
+    }
+    text
 }
