@@ -27,11 +27,66 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     ) else {
         return handler::fallback(item, &errors);
     };
+    check_body_last(&handler, &mut errors);
     if !errors.is_empty() {
         let item = &handler.item;
         return handler::fallback(quote!(#item), &errors);
     }
     generate(&handler, init)
+}
+
+/// `Json<T>` and `Request` consume the request, so they come after every other extractor.
+/// Judged by name, as axum-macros does: a type the rule does not recognise is still judged
+/// by `FromRequestParts`, at its own type.
+fn check_body_last(handler: &handler::Handler, errors: &mut Errors) {
+    let extractors: Vec<&syn::PatType> = handler
+        .item
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(typed) if !matches!(*typed.ty, syn::Type::Reference(_)) => {
+                Some(typed)
+            }
+            _ => None,
+        })
+        .collect();
+    let Some((last, before)) = extractors.split_last() else {
+        return;
+    };
+    for (index, param) in before.iter().enumerate() {
+        if !is_body(&param.ty) {
+            continue;
+        }
+        let ty = handler::text(&param.ty);
+        let message = if before[index + 1..]
+            .iter()
+            .chain([last])
+            .any(|later| is_body(&later.ty))
+        {
+            format!(
+                "`{ty}` reads the request body, and so does a later parameter: the body is read once, so a \
+                 handler takes one `Json<T>` or `Request`, as its last parameter"
+            )
+        } else {
+            format!(
+                "`{ty}` reads the request body, so it must be the last parameter: move it after `{}`",
+                handler::text(&last.ty)
+            )
+        };
+        errors.spanned(param, message);
+    }
+}
+
+/// Whether the type is an extractor that consumes the request, recognised by name.
+fn is_body(ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    path.path
+        .segments
+        .last()
+        .is_some_and(|last| last.ident == "Json" || last.ident == "Request")
 }
 
 fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream {
@@ -48,7 +103,7 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
 
     // Every extractor but the last reads the request's parts; the last may consume it (a
     // `Json<T>` body, or the `Request` itself). Each call is spanned at its parameter's type,
-    // so "not an extractor", or a second body extractor, is reported there.
+    // so "not an extractor" is reported there.
     let inputs: Vec<&syn::Type> = handler
         .params
         .iter()
@@ -64,9 +119,9 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
         let span = ty.span();
         let (request, context) = (handler::respan(&request, span), handler::respan(&context, span));
         let call = if index + 1 == inputs.len() {
-            quote_spanned!(span=> ::lambda_contract::__private::apigw::body::<#ty, _>(#request, #context))
+            quote_spanned!(span=> <#ty as ::lambda_contract::__private::apigw::FromRequest>::from_request(#request, #context))
         } else {
-            quote_spanned!(span=> ::lambda_contract::__private::apigw::part::<#ty>(&#request, #context))
+            quote_spanned!(span=> <#ty as ::lambda_contract::__private::apigw::FromRequestParts>::from_request_parts(&#request, #context))
         };
         quote! {
             let #arg = match #call {
@@ -87,7 +142,7 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
         }
     });
     let init = handler::init_path(init);
-    let outcome = handler.outcome("apigw", "respond", &future, &value, &error);
+    let outcome = handler.outcome(&RETURNS, &future, &value, &error);
     let lambda = quote! {
         ::lambda_contract::__private::apigw::lambda(#name_text, #init, |#request, #state, #context| {
             let _ = (&#request, &#state, &#context);
@@ -111,4 +166,24 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>) -> TokenStream 
         })
     };
     handler::emit(handler, "apigw_proxy", lambda)
+}
+
+/// A response (a plain return value, or the `Ok`) through `IntoResponse`, an error through
+/// `HandlerError`: the proxy's `Outcome` is `Result<Response, ApiError>`.
+const RETURNS: handler::Returns = handler::Returns {
+    ok: respond,
+    err: fail,
+    whole: respond,
+};
+
+fn respond(ty: &syn::Type, value: &syn::Ident) -> TokenStream {
+    quote_spanned!(ty.span()=> ::core::result::Result::Ok(
+        <#ty as ::lambda_contract::__private::apigw::IntoResponse>::into_response(#value)
+    ))
+}
+
+fn fail(ty: &syn::Type, error: &syn::Ident) -> TokenStream {
+    quote_spanned!(ty.span()=> ::core::result::Result::Err(
+        <#ty as ::lambda_contract::__private::apigw::HandlerError<_>>::into_api_error(#error)
+    ))
 }

@@ -108,7 +108,7 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>, timeout_ms: u64
     let call_args = handler.params.iter().map(|param| match param {
         Param::Input(ty) => {
             let event = handler::respan(&event, ty.span());
-            quote_spanned!(ty.span()=> ::lambda_contract::__private::connect::event::<#ty>(#event))
+            quote_spanned!(ty.span()=> <#ty as ::lambda_contract::__private::connect::EventParam>::from_event(#event))
         }
         Param::State(ty) => {
             let state = handler::respan(&state, ty.span());
@@ -116,11 +116,11 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>, timeout_ms: u64
         }
         Param::Context(ty) => {
             let context = handler::respan(&context, ty.span());
-            quote_spanned!(ty.span()=> ::lambda_contract::__private::connect::context::<#ty>(#context))
+            quote_spanned!(ty.span()=> <#ty as ::lambda_contract::__private::connect::ContextParam>::from_context(#context))
         }
     });
     let init = handler::init_path(init);
-    let outcome = handler.outcome("connect", "outcome", &future, &value, &error);
+    let outcome = handler.outcome(&RETURNS, &future, &value, &error);
     let lambda = quote! {
         ::lambda_contract::__private::connect::lambda(#name_text, #init, #timeout_ms, |#event, #state, #context| {
             let _ = (&#state, &#context);
@@ -130,3 +130,15 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>, timeout_ms: u64
     };
     handler::emit(handler, "connect_handler", lambda)
 }
+
+/// The `Ok` through `ConnectResponse`, the `Err` through `HandlerError`, anything else through
+/// `HandlerResult` (which says a Connect handler returns a `Result`).
+const RETURNS: handler::Returns = handler::Returns {
+    ok: |ty, value| {
+        quote_spanned!(ty.span()=> ::lambda_contract::__private::connect::Outcome::Response(
+            <#ty as ::lambda_contract::__private::connect::ConnectResponse>::encode_response(&#value, false)
+        ))
+    },
+    err: |ty, error| quote_spanned!(ty.span()=> <#ty as ::lambda_contract::__private::connect::HandlerError>::fail(#error)),
+    whole: |ty, output| quote_spanned!(ty.span()=> <#ty as ::lambda_contract::__private::connect::HandlerResult>::into_outcome(#output)),
+};

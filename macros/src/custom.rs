@@ -122,14 +122,14 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>, statuses: &[u16
         }
         Param::Context(ty) => {
             let context = handler::respan(&context, ty.span());
-            quote_spanned!(ty.span()=> ::lambda_contract::__private::apigw_custom::context::<#ty>(#context))
+            quote_spanned!(ty.span()=> <#ty as ::lambda_contract::__private::apigw_custom::ContextParam>::from_context(#context))
         }
     });
     let statuses = statuses
         .iter()
         .map(|&status| Literal::u16_unsuffixed(status));
     let init = handler::init_path(init);
-    let outcome = handler.outcome("apigw_custom", "outcome", &future, &value, &error);
+    let outcome = handler.outcome(&RETURNS, &future, &value, &error);
     let lambda = quote! {
         #lambda_fn(#name_text, &[#(#statuses),*], #init, |#input, #state, #context| {
             let _ = (&#state, &#context);
@@ -139,3 +139,19 @@ fn generate(handler: &handler::Handler, init: Option<syn::Path>, statuses: &[u16
     };
     handler::emit(handler, "apigw_custom", lambda)
 }
+
+/// The `Ok` through `ResponseBody` (serialized), the `Err` through `HandlerError`, anything
+/// else through `HandlerResult` (which says the handler returns a `Result`).
+const RETURNS: handler::Returns = handler::Returns {
+    ok: |ty, value| {
+        quote_spanned!(ty.span()=> ::lambda_contract::__private::apigw_custom::Outcome::Response(
+            <#ty as ::lambda_contract::__private::apigw_custom::ResponseBody>::to_json(&#value)
+        ))
+    },
+    err: |ty, error| {
+        quote_spanned!(ty.span()=> ::lambda_contract::__private::apigw_custom::Outcome::Failed(
+            <#ty as ::lambda_contract::__private::apigw_custom::HandlerError<_>>::into_api_error(#error)
+        ))
+    },
+    whole: |ty, output| quote_spanned!(ty.span()=> <#ty as ::lambda_contract::__private::apigw_custom::HandlerResult<_>>::into_outcome(#output)),
+};

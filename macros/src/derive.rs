@@ -122,9 +122,9 @@ fn implementation(input: &DeriveInput, json: bool, fields: &[Field]) -> TokenStr
         .filter_map(|field| {
             let ty = field.ty;
             if field.flatten {
-                Some(quote_spanned!(ty.span()=> #private::connect::assert_flattened::<#ty>();))
+                Some(quote_spanned!(ty.span()=> <#ty as #private::connect::FlattenedResponse>::assert_flattened();))
             } else if !json && !field.opaque {
-                Some(quote_spanned!(ty.span()=> #private::connect::assert_scalar::<#ty>();))
+                Some(quote_spanned!(ty.span()=> <#ty as #private::connect::ConnectScalar>::assert_scalar();))
             } else {
                 None
             }

@@ -1,11 +1,53 @@
 //! Parsing and validating a handler function: shared by every handler attribute.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::{Delimiter, Group, Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
-use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
+use syn::{
+    Attribute, FnArg, GenericArgument, PathArguments, ReturnType, Signature, Type, Visibility,
+};
 
 use crate::ctxt::Errors;
+
+/// A handler function as written: its signature parsed, its body kept as tokens. A body
+/// rustc cannot parse is then re-emitted untouched and reported by rustc alone, and spans
+/// inside it stay the user's.
+pub(crate) struct ItemFn {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) vis: Visibility,
+    pub(crate) sig: Signature,
+    pub(crate) body: Group,
+}
+
+impl Parse for ItemFn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let sig = input.parse()?;
+        let body: Group = input.parse()?;
+        if body.delimiter() != Delimiter::Brace {
+            return Err(syn::Error::new(body.span(), "expected the function's body"));
+        }
+        Ok(ItemFn {
+            attrs,
+            vis,
+            sig,
+            body,
+        })
+    }
+}
+
+impl ToTokens for ItemFn {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        for attr in &self.attrs {
+            attr.to_tokens(tokens);
+        }
+        self.vis.to_tokens(tokens);
+        self.sig.to_tokens(tokens);
+        self.body.to_tokens(tokens);
+    }
+}
 
 /// What a handler parameter is, judged by its position and shape; its type is judged by the
 /// runtime's traits, at the parameter's span.
@@ -62,24 +104,34 @@ pub(crate) fn respan(ident: &syn::Ident, span: Span) -> syn::Ident {
     syn::Ident::new(&ident.to_string(), span)
 }
 
+/// How one caller's glue turns the handler's return value into its `Outcome`. Each function
+/// returns the expression converting the local it is given, a `<T as Trait>::f(..)` call
+/// spanned at `T` (the user's type, as [`nameable`] makes it), whose bound is reported there.
+pub(crate) struct Returns {
+    /// The `Ok` of a return type spelled `Result<T, E>`.
+    pub(crate) ok: fn(&Type, &syn::Ident) -> TokenStream,
+    /// The `Err` of a return type spelled `Result<T, E>`.
+    pub(crate) err: fn(&Type, &syn::Ident) -> TokenStream,
+    /// Any other return type (an alias, no `Result`, `()`), judged whole.
+    pub(crate) whole: fn(&Type, &syn::Ident) -> TokenStream,
+}
+
 impl Handler {
-    /// Maps the handler's future to the caller's `Outcome` through
-    /// `::lambda_contract::__private::<module>`'s `respond` and `fail`. With `Result<T, E>`
+    /// Maps the handler's future to the caller's `Outcome` with `returns`. With `Result<T, E>`
     /// spelled out, `T` and `E` are judged each at its own token; otherwise (an alias, or no
-    /// `Result`) the whole return type is judged at once by `whole`, so there is one error.
+    /// `Result`) the whole return type is judged at once, so there is one error.
     ///
     /// A combinator (`__private::map`), not an `async` block: a block would keep the
     /// handler's future twice, as a captured value and again where it is awaited.
     pub(crate) fn outcome(
         &self,
-        module: &str,
-        whole: &str,
+        returns: &Returns,
         future: &syn::Ident,
         value: &syn::Ident,
         error: &syn::Ident,
     ) -> TokenStream {
         let output = local("output");
-        let conclude = self.conclude(module, whole, &output, value, error);
+        let conclude = self.conclude(returns, &output, value, error);
         quote! {
             ::lambda_contract::__private::map(#future, move |#output| #conclude)
         }
@@ -88,39 +140,82 @@ impl Handler {
     /// The match turning the handler's output into the caller's `Outcome`.
     fn conclude(
         &self,
-        module: &str,
-        whole: &str,
+        returns: &Returns,
         output: &syn::Ident,
         value: &syn::Ident,
         error: &syn::Ident,
     ) -> TokenStream {
-        let output_span = self
-            .output
-            .as_ref()
-            .map_or_else(Span::call_site, Spanned::span);
         let Some((ok, err)) = self.result_types() else {
-            let (module, whole) = (
-                syn::Ident::new(module, output_span),
-                syn::Ident::new(whole, output_span),
-            );
-            let output = respan(output, output_span);
-            return quote_spanned!(output_span=> ::lambda_contract::__private::#module::#whole(#output));
+            let whole = match &self.output {
+                Some(ty) => nameable(ty),
+                None => syn::parse_quote!(()),
+            };
+            return (returns.whole)(&whole, &respan(output, whole.span()));
         };
-        let (ok_span, err_span) = (ok.span(), err.span());
-        let respond = {
-            let (module, value) = (syn::Ident::new(module, ok_span), respan(value, ok_span));
-            quote_spanned!(ok_span=> ::lambda_contract::__private::#module::respond::<#ok>(#value))
-        };
-        let fail = {
-            let (module, error) = (syn::Ident::new(module, err_span), respan(error, err_span));
-            quote_spanned!(err_span=> ::lambda_contract::__private::#module::fail(#error))
-        };
+        let (ok, err) = (nameable(ok), nameable(err));
+        let respond = (returns.ok)(&ok, &respan(value, ok.span()));
+        let fail = (returns.err)(&err, &respan(error, err.span()));
         quote! {
             match #output {
                 ::core::result::Result::Ok(#value) => #respond,
                 ::core::result::Result::Err(#error) => #fail,
             }
         }
+    }
+}
+
+/// The type with every `impl Trait` in it replaced by `_`, so that it can be written as
+/// `<T as Trait>` (`impl Trait` is not allowed in a path, E0562); the compiler infers each `_`
+/// from the function's own return type. Other tokens keep their spans, so an error still
+/// covers the whole type.
+pub(crate) fn nameable(ty: &Type) -> Type {
+    let mut ty = ty.clone();
+    infer_impl_trait(&mut ty);
+    ty
+}
+
+fn infer_impl_trait(ty: &mut Type) {
+    match ty {
+        Type::ImplTrait(impl_trait) => {
+            *ty = Type::Infer(syn::TypeInfer {
+                underscore_token: syn::Token![_](impl_trait.impl_token.span),
+            });
+        }
+        Type::Array(array) => infer_impl_trait(&mut array.elem),
+        Type::Group(group) => infer_impl_trait(&mut group.elem),
+        Type::Paren(paren) => infer_impl_trait(&mut paren.elem),
+        Type::Ptr(ptr) => infer_impl_trait(&mut ptr.elem),
+        Type::Reference(reference) => infer_impl_trait(&mut reference.elem),
+        Type::Slice(slice) => infer_impl_trait(&mut slice.elem),
+        Type::Tuple(tuple) => tuple.elems.iter_mut().for_each(infer_impl_trait),
+        Type::Path(path) => {
+            if let Some(qself) = &mut path.qself {
+                infer_impl_trait(&mut qself.ty);
+            }
+            for segment in &mut path.path.segments {
+                match &mut segment.arguments {
+                    PathArguments::AngleBracketed(generics) => {
+                        for arg in &mut generics.args {
+                            match arg {
+                                GenericArgument::Type(ty) => infer_impl_trait(ty),
+                                GenericArgument::AssocType(assoc) => {
+                                    infer_impl_trait(&mut assoc.ty)
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    PathArguments::Parenthesized(function) => {
+                        function.inputs.iter_mut().for_each(infer_impl_trait);
+                        if let ReturnType::Type(_, output) = &mut function.output {
+                            infer_impl_trait(output);
+                        }
+                    }
+                    PathArguments::None => {}
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -136,10 +231,13 @@ pub(crate) fn fallback(item: TokenStream, errors: &crate::ctxt::Errors) -> Token
     }
 }
 
-/// The `init` argument, or the runtime's `no_init`.
+/// The `init` argument, boxed by the runtime's `InitFn` (a function that is not an
+/// `async fn() -> Result<T, E>` is reported once, at the path), or the runtime's `no_init`.
 pub(crate) fn init_path(init: Option<syn::Path>) -> TokenStream {
     match init {
-        Some(path) => quote!(#path),
+        Some(path) => {
+            quote_spanned!(path.span()=> <_ as ::lambda_contract::__private::InitFn<_>>::boxed(#path))
+        }
         None => quote!(::lambda_contract::__private::no_init),
     }
 }
@@ -223,7 +321,7 @@ pub(crate) fn parse(
     let mut state_seen = false;
     let mut context_seen = false;
     for (index, input) in sig.inputs.iter().enumerate() {
-        let ty = match input {
+        let (pat, ty) = match input {
             FnArg::Receiver(receiver) => {
                 errors.spanned(
                     receiver,
@@ -231,8 +329,15 @@ pub(crate) fn parse(
                 );
                 continue;
             }
-            FnArg::Typed(pat) => (*pat.ty).clone(),
+            FnArg::Typed(typed) => (&typed.pat, (*typed.ty).clone()),
         };
+        if let Type::ImplTrait(_) = ty {
+            errors.spanned(
+                &ty,
+                format!("{what} cannot take `impl Trait`: Lambda calls one concrete function; name the type"),
+            );
+            continue;
+        }
         let is_state = matches!(ty, Type::Reference(_));
         if style == Style::Extractors && !is_state {
             params.push(Param::Input(ty));
@@ -261,14 +366,21 @@ pub(crate) fn parse(
             }
             Type::Reference(reference) if !has_init => {
                 let state = &reference.elem;
-                errors.spanned(
-                    input,
-                    format!(
-                        "this parameter takes the state `init` produces, but no `init` is given: add `init = path` \
-                         to the attribute, where `path` is an `async fn() -> Result<{}, E>`",
-                        quote::quote!(#state)
+                let message = match taken_by_value(state, style) {
+                    Some((what, position)) => format!(
+                        "a `&T` parameter takes the state `init` produces, shared by every invocation, and \
+                         there is no `init`; {what} is taken by value: write `{}: {}`{position}",
+                        text(pat),
+                        text(state),
                     ),
-                );
+                    None => format!(
+                        "a `&T` parameter takes the state `init` produces, shared by every invocation, but no \
+                         `init` is given: add `init = path` to the attribute, where `path` is an \
+                         `async fn() -> Result<{}, E>`",
+                        text(state)
+                    ),
+                };
+                errors.spanned(input, message);
             }
             Type::Reference(_) => {
                 state_seen = true;
@@ -298,4 +410,38 @@ pub(crate) fn parse(
         params,
         output,
     })
+}
+
+/// A parameter type the handler receives by value, named by its last segment: written as
+/// `&T`, it is a mistake for it rather than a state. What it is, and where it goes.
+fn taken_by_value(ty: &Type, style: Style) -> Option<(&'static str, &'static str)> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let name = path.path.segments.last()?.ident.to_string();
+    match (name.as_str(), style) {
+        ("Request", Style::Extractors) => Some(("the request", ", as the last parameter")),
+        ("Json", Style::Extractors) => Some(("the body", ", as the last parameter")),
+        ("Path" | "Query", Style::Extractors) => Some(("an extractor", "")),
+        ("ConnectEvent", Style::EventFirst) => Some(("the event", ", as the first parameter")),
+        ("Context", _) => Some(("the Lambda context", "")),
+        _ => None,
+    }
+}
+
+/// Tokens as the user would write them in a message: `Json<User>`, not `Json < User >`.
+pub(crate) fn text(tokens: &impl ToTokens) -> String {
+    let mut text = tokens.to_token_stream().to_string();
+    for (spaced, tight) in [
+        (" , ", ", "),
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" :: ", "::"),
+        (":: ", "::"),
+        ("& ", "&"),
+    ] {
+        text = text.replace(spaced, tight);
+    }
+    text
 }

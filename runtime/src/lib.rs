@@ -146,8 +146,9 @@ pub use connect::ConnectResponse;
 ///
 /// # Return type
 /// A response ([`apigw::IntoResponse`]: `Json<T>`, `(StatusCode, R)`, `StatusCode`, `String`,
-/// `&'static str`, `()`, [`apigw::Binary`], [`apigw::Response`]), or `Result<R, E>` where `E`
-/// is [`apigw::ApiError`] or any `std::error::Error` (a 500 whose text is logged, never sent).
+/// `&'static str`, `()`, [`apigw::Binary`], [`apigw::Response`], or `impl IntoResponse`), or
+/// `Result<R, E>` where `E` is [`apigw::ApiError`] or any `std::error::Error` (a 500 whose
+/// text is logged, never sent).
 ///
 /// # Arguments
 /// - `init = path`: an `async fn() -> Result<S, E>` run once before the first invocation.
@@ -304,7 +305,7 @@ pub mod __private {
     pub use crate::apigw::custom::glue as apigw_custom;
     pub use crate::apigw::glue as apigw;
     pub use crate::connect::glue as connect;
-    pub use crate::run::{main, no_init, Lambda, Probe, ProbeConcurrent, ProbeSequential};
+    pub use crate::run::{main, no_init, BoxedInit, InitFn, Lambda, Probe, ProbeConcurrent, ProbeSequential};
     pub use futures_util::future::Either;
     pub use lambda_runtime::Context;
     pub use serde;

@@ -135,6 +135,55 @@ where
     }
 }
 
+/// What the macros make of the function named by `init = path`, at that path: an
+/// `async fn() -> Result<S, E>` becomes a [`BoxedInit<S>`].
+///
+/// The bound a wrong function fails is this trait's, reported once at the path with the
+/// message below; the glue around it then takes the [`BoxedInit`], whose [`Init`] holds for
+/// any state, so the failure is not reported again over the whole attribute.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`init` must be an `async fn() -> Result<T, E>`",
+    label = "not an `async fn() -> Result<T, E>`",
+    note = "`init = path` names an async fn run once, before the first invocation, whose `Ok(T)` is the state \
+            the handler takes as `&T`: declare it `async fn ..() -> Result<T, E>`, where `T: Send + Sync + 'static` \
+            and `E` is `lambda_contract::Error` or any `std::error::Error + Send + Sync + 'static`"
+)]
+pub trait InitFn<S> {
+    /// The function, boxed as an [`Init`].
+    fn boxed(self) -> BoxedInit<S>;
+}
+
+// `do_not_recommend`: a failure is reported as `InitFn`'s (what `init` must be), not as
+// whichever of these bounds failed first (`Result<..>` is not a future, ..).
+#[diagnostic::do_not_recommend]
+impl<F, Fut, S, E> InitFn<S> for F
+where
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Result<S, E>> + 'static,
+    S: Send + Sync + 'static,
+    E: Into<Error>,
+{
+    fn boxed(self) -> BoxedInit<S> {
+        BoxedInit(Box::new(move || {
+            let future = self();
+            Box::pin(async move { future.await.map_err(Into::into) })
+        }))
+    }
+}
+
+/// A user's `init`, boxed by [`InitFn`]: its state type is all the glue needs to know. The box
+/// costs one allocation and one indirect call, once per process.
+#[doc(hidden)]
+pub struct BoxedInit<S>(Box<dyn Fn() -> LocalBoxFuture<'static, Result<S, Error>>>);
+
+impl<S: Send + Sync + 'static> Init for BoxedInit<S> {
+    type State = S;
+    fn init(&self) -> impl Future<Output = Result<S, Error>> {
+        (self.0)()
+    }
+}
+
 /// The `init` of a handler that declares none.
 pub async fn no_init() -> Result<(), std::convert::Infallible> {
     Ok(())
@@ -918,6 +967,24 @@ mod tests {
         for worker in workers {
             worker.join().expect("no worker saw another's bytes");
         }
+    }
+
+    #[tokio::test]
+    async fn a_boxed_init_runs_the_function_each_time_and_keeps_its_error() {
+        async fn counting() -> Result<u32, std::io::Error> {
+            use std::sync::atomic::{AtomicU32, Ordering};
+            static CALLS: AtomicU32 = AtomicU32::new(0);
+            Ok(CALLS.fetch_add(1, Ordering::SeqCst) + 1)
+        }
+        async fn failing() -> Result<u32, std::io::Error> {
+            Err(std::io::Error::other("no database"))
+        }
+
+        let init = InitFn::boxed(counting);
+        assert_eq!(init.init().await.unwrap(), 1);
+        assert_eq!(init.init().await.unwrap(), 2);
+        let error = InitFn::boxed(failing).init().await.unwrap_err();
+        assert_eq!(error.to_string(), "no database");
     }
 
     #[tokio::test]

@@ -28,30 +28,26 @@ pub trait FromRequestParts: Sized {
 }
 
 /// A parameter that consumes the request: [`Json<T>`] or [`Request`] itself. Everything
-/// [`FromRequestParts`] implements it too (with `M` = [`ViaParts`]), so the last parameter may
-/// be either kind.
+/// [`FromRequestParts`] implements it too, so the last parameter may be either kind.
+///
+/// Implement it for your own body types; a type implements one of the two traits, not both.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a parameter an API Gateway handler can take",
     label = "not an extractor",
     note = "an API Gateway handler takes `Path<T>`, `Query<T>`, `lambda_contract::Context` and `&S` (the state \
             `init` returns) in any order, and at most one of `Json<T>` or `Request`, last: it consumes the body"
 )]
-pub trait FromRequest<M = ViaRequest>: Sized {
+pub trait FromRequest: Sized {
     /// Reads the parameter, or rejects the request.
     fn from_request(request: Request, context: &Context) -> Result<Self, ApiError>;
 }
 
-/// Marks the [`FromRequest`] implementations that consume the request.
-#[doc(hidden)]
-#[derive(Debug)]
-pub enum ViaRequest {}
-
-/// Marks the [`FromRequest`] implementations that come from [`FromRequestParts`].
-#[doc(hidden)]
-#[derive(Debug)]
-pub enum ViaParts {}
-
-impl<T: FromRequestParts> FromRequest<ViaParts> for T {
+// No marker type parameter is needed beside this blanket impl: `Json<T>` and `Request` are
+// this crate's and do not implement `FromRequestParts`, and no other crate may implement it
+// for them. (Not `do_not_recommend`: a type that is neither kind is then reported as not
+// `FromRequestParts`, with the parts extractors listed, which is what such a type usually
+// meant to be.)
+impl<T: FromRequestParts> FromRequest for T {
     fn from_request(request: Request, context: &Context) -> Result<Self, ApiError> {
         T::from_request_parts(&request, context)
     }
@@ -776,8 +772,7 @@ mod tests {
         let request = v1(json!(null), json!(null));
         let got = Context::from_request_parts(&request, &context).unwrap();
         assert_eq!(got.request_id, "lambda-1");
-        let via_parts: Context =
-            FromRequest::<ViaParts>::from_request(request.clone(), &context).unwrap();
+        let via_parts = <Context as FromRequest>::from_request(request.clone(), &context).unwrap();
         assert_eq!(via_parts.request_id, "lambda-1");
         let whole = Request::from_request(request, &context).unwrap();
         assert_eq!(whole.path(), "/users/7");

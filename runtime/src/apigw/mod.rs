@@ -66,8 +66,6 @@ use crate::contract::{parse_json, Contract, DecodeError, Reply};
 pub use envelope::MAX_RESPONSE_BYTES;
 pub use error::{ApiError, SERVER_ERROR_DETAIL};
 pub use extract::{FromRequest, FromRequestParts, Json, Path, Query};
-#[doc(hidden)]
-pub use extract::{ViaParts, ViaRequest};
 pub use http::{Method, StatusCode};
 pub use request::{PayloadFormat, Request};
 pub use response::{Binary, IntoResponse, Response, ResponseBuilder};
@@ -144,16 +142,18 @@ fn invalid_event(message: String, context: &Context) -> Diagnostic {
     }
 }
 
-/// The calls the `#[apigw_proxy]` expansion makes. Each is spanned at the user's token it
-/// judges, so a failed bound is reported there.
+/// What the `#[apigw_proxy]` expansion calls. Each call is spanned at the user's token it
+/// judges, and calls a trait's function as `<T as Trait>::f(..)` (`T` a parameter's type, or
+/// `_` for a return value): the bound is then the call's own, reported at `T` with the
+/// trait's `on_unimplemented` and no note pointing into this module.
 ///
-/// A generated handler reads its parameters with [`part`](glue::part) (anything
-/// [`FromRequestParts`]: `Path<T>`, `Query<T>`, `Context`) and, for the last one, with
-/// [`body`](glue::body) (anything [`FromRequest`]: `Json<T>`, `Request`, or a parts
-/// extractor); the state `&S` is passed as is. A rejection is answered at once with
-/// [`fail`](glue::fail). The handler's return goes through [`into_result`](glue::into_result)
-/// when it is a `Result`, then [`respond`](glue::respond) (the `Ok`, or a plain return value)
-/// or [`fail`](glue::fail) (the `Err`); or, in one call, [`outcome`](glue::outcome).
+/// A generated handler reads its parameters with [`FromRequestParts`] (`Path<T>`, `Query<T>`,
+/// `Context`) and, for the last one, with [`FromRequest`] (`Json<T>`, `Request`, or a parts
+/// extractor); the state `&S` is passed as is. A rejection is answered at once. The handler's
+/// return value goes through [`IntoResponse`](glue::IntoResponse) (a plain value, or the
+/// `Ok`) and [`HandlerError`](glue::HandlerError) (the `Err`). The generic functions
+/// ([`part`](glue::part), [`body`](glue::body), [`respond`](glue::respond),
+/// [`fail`](glue::fail), [`outcome`](glue::outcome)) do the same, for hand-written glue.
 #[doc(hidden)]
 pub mod glue {
     use std::future::Future;
@@ -163,7 +163,7 @@ pub mod glue {
     use super::{ApiError, ApiGateway, Request, Response};
     use crate::run::{Init, Lambda};
 
-    pub use super::extract::{FromRequest, FromRequestParts, ViaParts, ViaRequest};
+    pub use super::extract::{FromRequest, FromRequestParts};
     pub use super::response::IntoResponse;
 
     /// What an API Gateway handler's call came to, once converted.
@@ -228,12 +228,16 @@ pub mod glue {
     #[derive(Debug)]
     pub enum ViaBox {}
 
+    // `do_not_recommend` on both: an error type that fits neither is reported as not a
+    // `HandlerError`, with its note, not as a missing `From` or as a near miss on `ViaBox`.
+    #[diagnostic::do_not_recommend]
     impl<E: Into<ApiError>> HandlerError<ViaInto> for E {
         fn into_api_error(self) -> ApiError {
             self.into()
         }
     }
 
+    #[diagnostic::do_not_recommend]
     impl HandlerError<ViaBox> for Box<dyn std::error::Error + Send + Sync + 'static> {
         fn into_api_error(self) -> ApiError {
             ApiError::from_boxed(self)
@@ -269,7 +273,7 @@ pub mod glue {
     }
 
     /// The last parameter, which may consume the request.
-    pub fn body<T: FromRequest<M>, M>(request: Request, context: &Context) -> Result<T, ApiError> {
+    pub fn body<T: FromRequest>(request: Request, context: &Context) -> Result<T, ApiError> {
         T::from_request(request, context)
     }
 }
@@ -398,7 +402,7 @@ mod tests {
             |request: Request, state: &'static Store, context: &Context| {
                 let call = (|| -> Result<_, ApiError> {
                     let context = part::<Context>(&request, context)?;
-                    let request = body::<Request, _>(request, &context)?;
+                    let request = body::<Request>(request, &context)?;
                     Ok(route(request, state, context))
                 })();
                 async move {
@@ -454,7 +458,7 @@ mod tests {
                 let call = (|| -> Result<_, ApiError> {
                     let path = part::<Path<UserPath>>(&request, context)?;
                     let options = part::<Query<Options>>(&request, context)?;
-                    let rename_body = body::<Json<Rename>, _>(request, context)?;
+                    let rename_body = body::<Json<Rename>>(request, context)?;
                     Ok(rename(path, options, rename_body))
                 })();
                 async move {

@@ -140,8 +140,11 @@ fn diagnostic(error_type: &str, error_message: String) -> Diagnostic {
     }
 }
 
-/// The calls the `#[connect_handler]` and `#[derive(ConnectResponse)]` expansions make. Each
-/// is spanned at the user's token it judges, so a failed bound is reported there.
+/// What the `#[connect_handler]` and `#[derive(ConnectResponse)]` expansions call. Each call
+/// is spanned at the user's token it judges, and calls a trait's function as
+/// `<T as Trait>::f(..)` (`T` a parameter's or a field's type, or `_` for a return value): the
+/// bound is then the call's own, reported at `T` with the trait's `on_unimplemented` and no
+/// note pointing into this module. The generic functions do the same, for hand-written glue.
 #[doc(hidden)]
 pub mod glue {
     use std::future::Future;
@@ -149,8 +152,10 @@ pub mod glue {
 
     use lambda_runtime::{Context, Error};
 
-    use super::{Connect, ConnectEvent, ConnectResponse, ConnectScalar, Outcome};
+    use super::{Connect, ConnectEvent};
     use crate::run::{Init, Lambda};
+
+    pub use super::{ConnectResponse, ConnectScalar, Outcome};
 
     pub use super::response::{json, string_map};
 
@@ -205,8 +210,27 @@ pub mod glue {
     )]
     pub trait HandlerError {
         fn into_error(self) -> Error;
+
+        /// The error as the handler's outcome: an invocation error named after its type.
+        fn fail(self) -> Outcome
+        where
+            Self: Sized,
+        {
+            // `?` boxes the crate's own errors; keep their names for the `errorType`.
+            let type_name = crate::short_type_name::<Self>();
+            let error = self.into_error();
+            let type_name = if error.is::<super::MissingParameter>() {
+                "MissingParameter"
+            } else {
+                type_name
+            };
+            Outcome::Failed(error, type_name)
+        }
     }
 
+    // `do_not_recommend`: a type that cannot be the error is reported as not a
+    // `HandlerError`, with its note, not as a missing `From` impl of `Box<dyn Error>`.
+    #[diagnostic::do_not_recommend]
     impl<E: Into<Error>> HandlerError for E {
         fn into_error(self) -> Error {
             self.into()
@@ -225,14 +249,7 @@ pub mod glue {
     pub type Encoded = Result<Box<serde_json::value::RawValue>, super::ResponseError>;
 
     pub fn fail<E: HandlerError>(error: E) -> Outcome {
-        let error = error.into_error();
-        // `?` boxes the crate's own errors; keep their names for the `errorType`.
-        let type_name = if error.is::<super::MissingParameter>() {
-            "MissingParameter"
-        } else {
-            crate::short_type_name::<E>()
-        };
-        Outcome::Failed(error, type_name)
+        error.fail()
     }
 
     /// The event parameter's type: `ConnectEvent`.
@@ -277,7 +294,6 @@ pub mod glue {
         T::from_context(context)
     }
 
-    pub fn assert_scalar<T: ConnectScalar + ?Sized>() {}
 
     /// A `#[serde(flatten)]` field's type: a response, whose own derive checked its names (or a
     /// map, whose keys the encoders check when it is sent).
@@ -291,12 +307,14 @@ pub mod glue {
         note = "if `{Self}` is not your own type, copy the fields you need into your response type instead of \
                 flattening it"
     )]
-    pub trait FlattenedResponse {}
+    pub trait FlattenedResponse {
+        /// Does nothing: the derive calls it as `<T as FlattenedResponse>` for a flattened
+        /// field's type, so a type that is not a response is reported at that type.
+        fn assert_flattened() {}
+    }
 
     #[diagnostic::do_not_recommend]
     impl<T: ConnectResponse + ?Sized> FlattenedResponse for T {}
-
-    pub fn assert_flattened<T: FlattenedResponse + ?Sized>() {}
 }
 
 #[cfg(test)]

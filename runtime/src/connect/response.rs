@@ -113,12 +113,18 @@ pub trait ConnectResponse {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a flat value, and Amazon Connect's STRING_MAP response takes only flat string values",
     label = "a struct, list, map or tuple cannot be a STRING_MAP value",
-    note = "make the field a string, number, bool or char; or mark the response type `#[connect(json)]` \
-            and set the flow block's response validation to JSON",
-    note = "only if `{Self}` is your own type and serializes as a single string or number (a unit-only enum, \
-            a newtype over a string), mark it: `impl lambda_contract::connect::ConnectScalar for {Self} {{}}`"
+    note = "make the field a string, number, bool or char, formatting a list or a record into a `String` \
+            yourself (`ids.join(\",\")`); or mark the response type `#[connect(json)]` and set the flow block's \
+            response validation to JSON",
+    note = "a type of your own that serializes as one string or number (a unit-only enum, a newtype over a \
+            `String`) can be marked flat: `impl lambda_contract::connect::ConnectScalar for MyType {{}}`"
 )]
-pub trait ConnectScalar {}
+pub trait ConnectScalar {
+    /// Does nothing: `#[derive(ConnectResponse)]` calls it as `<T as ConnectScalar>` for each
+    /// field's type, so a field that is not flat is reported at its type.
+    #[doc(hidden)]
+    fn assert_scalar() {}
+}
 
 macro_rules! scalars {
     ($($ty:ty),* $(,)?) => { $(impl ConnectScalar for $ty {})* };

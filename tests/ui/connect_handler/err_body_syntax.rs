@@ -1,0 +1,9 @@
+use lambda_contract::connect::ConnectEvent;
+use lambda_contract::{connect_handler, Error};
+
+#[connect_handler]
+async fn lookup(event: ConnectEvent) -> Result<(), Error> {
+    let phone = event.parameter("phone")?;
+    let = phone;
+    Ok(())
+}
