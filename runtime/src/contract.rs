@@ -1,6 +1,8 @@
 //! The one abstraction every caller implements: decode the event, encode what the handler
-//! did. Everything around it (the lambda_runtime loop, local mode, init, deadlines, panic
-//! capture) lives in [`crate::run`] and is shared by all callers.
+//! did. Everything around it is shared by all callers: the glue around the function
+//! ([`crate::handler`]), its deadline and panic capture ([`crate::deadline`]), the Lambda loop
+//! ([`crate::serve`]), local mode ([`crate::local`]) and in-process testing
+//! ([`crate::testing`]).
 
 use std::fmt;
 use std::time::Duration;
@@ -82,7 +84,7 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// An invocation's payload as text: in Lambda (see [`crate::run`]), in local mode and in
+/// An invocation's payload as text: in Lambda (see [`crate::serve`]), in local mode and in
 /// [`crate::testing`] alike. A payload that is not even text is a [`DecodeError`] the
 /// contract answers, as it answers one that is not its event.
 ///

@@ -26,14 +26,17 @@
 pub mod apigw;
 pub mod connect;
 mod contract;
+mod deadline;
+mod entry;
+mod handler;
 mod local;
-mod run;
+mod serve;
 #[cfg(test)]
 mod test_logs;
 pub mod testing;
 
+pub use handler::{Handler, Init};
 pub use lambda_runtime::{Context, Diagnostic, Error};
-pub use run::{Handler, Init};
 
 /// Turns an async function into an Amazon Connect Lambda: generates the binary's `main` and
 /// the glue that honours Connect's contract.
@@ -305,7 +308,10 @@ pub mod __private {
     pub use crate::apigw::custom::glue as apigw_custom;
     pub use crate::apigw::glue as apigw;
     pub use crate::connect::glue as connect;
-    pub use crate::run::{main, no_init, BoxedInit, InitFn, Lambda, Probe, ProbeConcurrent, ProbeSequential};
+    pub use crate::entry::main;
+    pub use crate::handler::{
+        no_init, BoxedInit, InitFn, Lambda, Probe, ProbeConcurrent, ProbeSequential,
+    };
     pub use futures_util::future::Either;
     pub use lambda_runtime::Context;
     pub use serde;

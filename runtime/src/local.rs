@@ -11,10 +11,10 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use lambda_runtime::{Context, Diagnostic};
+use lambda_runtime::Diagnostic;
 
 use crate::contract::Reply;
-use crate::run::Driven;
+use crate::handler::{local_context, Driven};
 
 /// Exit status of a local run whose input could not be read or was not JSON.
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -37,13 +37,6 @@ pub(crate) async fn run(handler: &dyn Driven, arguments: &[String]) -> ExitCode 
     }
     let reply = handler.invoke(&bytes, local_context()).await;
     print_reply(&reply)
-}
-
-/// The context of a local invocation: a fixed request id, no Lambda deadline.
-pub(crate) fn local_context() -> Context {
-    let mut context = Context::default();
-    context.request_id = "local-invocation".to_owned();
-    context
 }
 
 fn read_event(source: &str) -> Result<Vec<u8>, String> {

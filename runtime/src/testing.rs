@@ -32,8 +32,8 @@
 use lambda_runtime::{Context, Diagnostic};
 use serde_json::Value;
 
-use crate::local::local_context;
-use crate::run::{Driven, Handler};
+use crate::handler::local_context;
+use crate::handler::{Driven, Handler};
 
 /// Invokes the glue with an event, under the context local mode uses (request id
 /// `local-invocation`, no Lambda deadline).

@@ -161,7 +161,7 @@ pub mod glue {
     use lambda_runtime::Context;
 
     use super::{ApiError, ApiGateway, Request, Response};
-    use crate::run::{Init, Lambda};
+    use crate::handler::{Init, Lambda};
 
     pub use super::extract::{FromRequest, FromRequestParts};
     pub use super::response::IntoResponse;
@@ -453,7 +453,7 @@ mod tests {
     fn renamer() -> impl crate::Handler {
         lambda(
             "rename",
-            crate::run::no_init,
+            crate::handler::no_init,
             |request: Request, _: &'static (), context: &Context| {
                 let call = (|| -> Result<_, ApiError> {
                     let path = part::<Path<UserPath>>(&request, context)?;

@@ -99,7 +99,7 @@ fn format() -> impl Strategy<Value = Format> {
 async fn run(outcome: Outcome, format: Format) -> Value {
     let handler = lambda(
         "prop",
-        crate::run::no_init,
+        crate::handler::no_init,
         move |_: Request, _: &'static (), _| {
             let outcome = outcome.clone();
             async move {

@@ -153,7 +153,7 @@ pub mod glue {
     use lambda_runtime::{Context, Error};
 
     use super::{Connect, ConnectEvent};
-    use crate::run::{Init, Lambda};
+    use crate::handler::{Init, Lambda};
 
     pub use super::{ConnectResponse, ConnectScalar, Outcome};
 
@@ -294,7 +294,6 @@ pub mod glue {
         T::from_context(context)
     }
 
-
     /// A `#[serde(flatten)]` field's type: a response, whose own derive checked its names (or a
     /// map, whose keys the encoders check when it is sent).
     #[diagnostic::on_unimplemented(
@@ -355,7 +354,7 @@ mod tests {
     fn handler() -> impl crate::Handler {
         lambda(
             "echo",
-            crate::run::no_init,
+            crate::handler::no_init,
             50,
             |event: ConnectEvent, _: &'static (), _: &Context| {
                 let future = echo(event);
@@ -443,7 +442,7 @@ mod tests {
         // A plain map reaches the flow as it is: the derive never saw its keys.
         let legacy = lambda(
             "legacy",
-            crate::run::no_init,
+            crate::handler::no_init,
             50,
             |_: ConnectEvent, _: &'static (), _: &Context| async {
                 respond(std::collections::HashMap::from([
@@ -468,7 +467,7 @@ mod tests {
     async fn a_panic_before_the_first_await_is_caught_too() {
         let eager = lambda(
             "eager",
-            crate::run::no_init,
+            crate::handler::no_init,
             50,
             |_: ConnectEvent, _: &'static (), _: &Context| {
                 panic!("in the synchronous part");
@@ -488,7 +487,7 @@ mod tests {
         let context = testing::context("r-1", Duration::from_millis(40));
         let slow = lambda(
             "slow",
-            crate::run::no_init,
+            crate::handler::no_init,
             8000,
             |_: ConnectEvent, _: &'static (), _: &Context| async {
                 tokio::time::sleep(Duration::from_secs(60)).await;

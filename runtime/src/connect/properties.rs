@@ -86,7 +86,7 @@ fn outcome() -> impl Strategy<Value = Outcome> {
 async fn run(event: Value, outcome: Outcome) -> Result<Value, lambda_runtime::Diagnostic> {
     let handler = lambda(
         "prop",
-        crate::run::no_init,
+        crate::handler::no_init,
         1000,
         move |event: ConnectEvent, _: &'static (), _: &Context| {
             let outcome = outcome.clone();

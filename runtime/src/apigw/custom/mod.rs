@@ -335,7 +335,7 @@ pub mod glue {
     use serde::Serialize;
 
     use super::{ApiError, ApiGatewayCustom, ErrorStatuses};
-    use crate::run::{Init, Lambda};
+    use crate::handler::{Init, Lambda};
 
     pub use crate::apigw::glue::{ViaBox, ViaInto};
 

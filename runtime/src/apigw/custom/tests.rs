@@ -63,7 +63,7 @@ fn handler() -> impl crate::Handler {
     lambda(
         "get_user",
         &[404, 503],
-        crate::run::no_init,
+        crate::handler::no_init,
         |input: GetUser, _: &'static (), _: &Context| {
             let future = get_user(input);
             async move {
@@ -84,7 +84,7 @@ fn boxed() -> impl crate::Handler {
     lambda(
         "boxed",
         &[],
-        crate::run::no_init,
+        crate::handler::no_init,
         |input: Value, _: &'static (), _: &Context| {
             let future = boxed_error(input);
             async move { outcome(future.await) }
@@ -96,7 +96,7 @@ fn unserializable() -> impl crate::Handler {
     lambda(
         "unserializable",
         &[],
-        crate::run::no_init,
+        crate::handler::no_init,
         |_: Value, _: &'static (), _: &Context| async {
             // A map with non-string keys is not JSON.
             let map = std::collections::BTreeMap::from([((1, 2), "x")]);
