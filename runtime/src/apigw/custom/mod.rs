@@ -18,8 +18,9 @@
 //! - `<binary> --openapi` prints the OpenAPI document whose integration responses map exactly
 //!   these messages ([`ErrorStatuses::selection_patterns`]), and Lambda's own
 //!   (`Task timed out after 3.00 seconds` is 504, `Process exited before completing request`
-//!   and every other text is 500): every `errorMessage` matches exactly one pattern, so no
-//!   failure reaches the client as 200.
+//!   and every other text is 500): every non-empty `errorMessage` matches exactly one pattern,
+//!   so no failure reaches the client as 200, and the empty one (what API Gateway matches for
+//!   a success) none, so no success is answered as a failure.
 //!
 //! # `--openapi`
 //!
@@ -27,7 +28,9 @@
 //! <binary> --openapi [--path /users/{id}] [--method GET] [--function GetUserFunction]
 //! ```
 //!
-//! prints (local mode only, exit status 0) an OpenAPI 3 document with one operation:
+//! prints (local mode only, exit status 0) an OpenAPI 3 document with one operation, which
+//! reads as YAML too (every selection pattern, a key of `responses`, is far shorter than the
+//! 1,024 characters YAML allows an implicit key):
 //!
 //! - its path is `--path`, by default `/` and the handler's name with `-` for `_`
 //!   (`/get-user`); `{name}` segments are path parameters. Its method is `--method` (GET, POST,
@@ -148,17 +151,20 @@ impl ErrorStatuses {
     }
 
     /// One selection pattern per mapped status, in the same order: together they match
-    /// every possible `errorMessage`, each exactly once.
+    /// every non-empty `errorMessage`, each exactly once, and none the empty one (API Gateway
+    /// matches a successful invocation as an empty message).
     ///
     /// - `[NNN]` followed by anything: NNN, for each mapped status but 500 and 504;
-    /// - 504: `[504]` followed by anything, or a text that begins with no mapped marker and
-    ///   ends with `Task timed out after N.NN seconds` (Lambda's timeout, with whatever prefix
+    /// - 504: `[504]` followed by anything, or a text that does not begin with `[` and ends
+    ///   with `Task timed out after N.NN seconds` (Lambda's timeout, with whatever prefix
     ///   Lambda gives it);
-    /// - 500: `[500]` followed by anything, or everything else.
+    /// - 500: `[500]` followed by anything, any other text that begins with `[` (an unmapped
+    ///   or malformed marker), and everything else.
     ///
     /// API Gateway requires a pattern to match the whole message, so test them anchored
     /// (`^(?:…)$`). They use only syntax Java and Rust's `regex` read alike: `[\s\S]` for any
-    /// character, newlines included, `[0-9]` for digits, and no lookaround.
+    /// character, newlines included, `[0-9]` for digits, no anchors and no lookaround. Each
+    /// is under 1,000 characters, whatever the declared statuses.
     pub fn selection_patterns(&self) -> Vec<SelectionPattern> {
         patterns::selection_patterns(&self.statuses)
     }
