@@ -243,14 +243,41 @@ impl<T> ApiGatewayCustom<T> {
 /// `[NNN] {problem}` with `errorType` `HttpNNN`. A 5xx problem's detail is always generic.
 fn failure_diagnostic(error: &ApiError, request_id: &str) -> Diagnostic {
     let status = error.status().as_u16();
-    let problem = match envelope::problem(error, request_id).body {
+    Diagnostic {
+        error_type: error_type(status),
+        error_message: format!("{} {}", marker(status), problem_text(error, request_id)),
+    }
+}
+
+/// The RFC 9457 problem a failure's message carries, as one line of JSON whose strings
+/// escape `"` and `\` as `\u0022` and `\u005c`: the same JSON value as the usual escapes, but
+/// one a Java regular expression can check without repeating a group (the integration
+/// response passes it to the client only when it is one the glue wrote).
+pub(crate) fn problem_text(error: &ApiError, request_id: &str) -> String {
+    let text = match envelope::problem(error, request_id).body {
         Body::Text(text) => text,
         Body::Empty | Body::Binary(_) => String::new(),
     };
-    Diagnostic {
-        error_type: error_type(status),
-        error_message: format!("{} {problem}", marker(status)),
+    // In JSON text a `\` only ever starts an escape, inside a string: the next character says
+    // which.
+    let mut escaped = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            escaped.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('"') => escaped.push_str("\\u0022"),
+            Some('\\') => escaped.push_str("\\u005c"),
+            Some(other) => {
+                escaped.push('\\');
+                escaped.push(other);
+            }
+            None => escaped.push('\\'),
+        }
     }
+    escaped
 }
 
 impl<T> Contract for ApiGatewayCustom<T> {

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use serde_json::{json, Map, Value};
 
-use super::{marker, ErrorStatuses, SelectionPattern};
-use crate::apigw::SERVER_ERROR_DETAIL;
+use super::{marker, problem_text, ErrorStatuses, SelectionPattern};
+use crate::apigw::{ApiError, StatusCode};
 
 /// The first argument that asks for the document.
 pub(crate) const FLAG: &str = "--openapi";
@@ -311,21 +311,32 @@ fn problem_response(status: u16) -> Value {
 
 /// The integration response for a failure.
 ///
-/// A declared status passes the problem the function wrote, less its marker (`[404] ` is six
-/// characters; `trim` takes the space). 500 and 504 also catch Lambda's own messages, which are
-/// internal: their body is a generic problem carrying API Gateway's request id.
+/// A declared status passes the problem the function wrote, less its marker, when it is one
+/// the glue writes for that status ([`problem_pattern`]); any other text after the marker (a
+/// hand-written `[404] not json`, or nothing) gets a problem built here, with the status the
+/// pattern chose and, for a 4xx, that text as its detail. 500 and 504 also catch Lambda's own
+/// messages, which are internal: their body is always the generic problem, with API Gateway's
+/// request id.
 fn integration_response(status: u16) -> Value {
+    let built = |detail: &str| {
+        problem_text(&sample_error(status), REQUEST_ID)
+            .replace(&Value::from(DETAIL).to_string(), detail)
+            .replace(
+                &Value::from(REQUEST_ID).to_string(),
+                "\"$context.requestId\"",
+            )
+    };
     let template = if status == 500 || status == 504 {
-        // Spelled out to keep the members in the order of every other problem body.
-        format!(
-            r#"{{"type":"about:blank","title":{},"status":{status},"detail":{},"requestId":"$context.requestId"}}"#,
-            Value::from(reason(status)),
-            Value::from(SERVER_ERROR_DETAIL),
-        )
+        built("")
     } else {
+        // The text after the marker: `[404] ` is five characters and a space, which `trim`
+        // takes, with whatever a hand-written message has around it.
         format!(
-            "$input.path('$.errorMessage').substring({}).trim()",
-            marker(status).len()
+            "#set($problem = $input.path('$.errorMessage').substring({}).trim())\
+             #if($problem.matches('{}'))$problem#{{else}}{}#{{end}}",
+            marker(status).len(),
+            problem_pattern(status),
+            built(&format!("\"{}\"", escape_javascript("$problem"))),
         )
     };
     json!({
@@ -335,6 +346,75 @@ fn integration_response(status: u16) -> Value {
         },
         "responseTemplates": { "application/json": template }
     })
+}
+
+/// Placeholders in a sample problem, replaced to make templates.
+const DETAIL: &str = "@detail@";
+const REQUEST_ID: &str = "@requestId@";
+
+/// A failure with `status`, its detail [`DETAIL`] (a 5xx problem carries the generic detail
+/// instead).
+fn sample_error(status: u16) -> ApiError {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    ApiError::new(status, DETAIL)
+}
+
+/// A Java regular expression, inside a VTL single-quoted string, for exactly the problems the
+/// glue writes for `status` ([`problem_text`]): the sample with its detail and request id
+/// replaced by any JSON string body without `"` or a control character, and no `\` but the
+/// start of an escape. A 5xx problem's detail is the generic one, matched literally.
+///
+/// Only single characters repeat, and the escapes are checked by a lookahead over the whole
+/// text: a group under `*` would make Java recurse once per character of the detail.
+pub(crate) fn problem_pattern(status: u16) -> String {
+    let sample = problem_text(&sample_error(status), REQUEST_ID);
+    let string_body = r#""[^"\x00-\x1f]*""#;
+    let mut pattern = String::from(r"(?![\s\S]*\\(?![bfnrt]|u[0-9a-fA-F]{4}))");
+    let detail = Value::from(DETAIL).to_string();
+    let request_id = Value::from(REQUEST_ID).to_string();
+    let mut rest = sample.as_str();
+    while !rest.is_empty() {
+        let next = [&detail, &request_id]
+            .into_iter()
+            .filter_map(|placeholder| Some((rest.find(placeholder.as_str())?, placeholder.len())))
+            .min();
+        match next {
+            Some((at, length)) => {
+                pattern.push_str(&java_literal(&rest[..at]));
+                pattern.push_str(string_body);
+                rest = &rest[at + length..];
+            }
+            None => {
+                pattern.push_str(&java_literal(rest));
+                rest = "";
+            }
+        }
+    }
+    pattern
+}
+
+/// A literal text in a Java regular expression that sits in a VTL single-quoted string:
+/// letters, digits and a few harmless characters as they are, every other one as `\xhh` or
+/// `\x{h…}` (so no `'` ends the VTL string and no character means anything to the regex).
+fn java_literal(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " \":,/_".contains(c) {
+                c.to_string()
+            } else if c.is_ascii() {
+                format!("\\x{:02x}", u32::from(c))
+            } else {
+                format!("\\x{{{:x}}}", u32::from(c))
+            }
+        })
+        .collect()
+}
+
+/// A VTL expression for the JSON string body of `reference`'s text: `escapeJavaScript`
+/// escapes `'` as `\'`, which JSON does not know, so it is turned back (the fix the API
+/// Gateway mapping template reference gives).
+fn escape_javascript(reference: &str) -> String {
+    format!(r#"$util.escapeJavaScript({reference}).replaceAll("\\'","'")"#)
 }
 
 /// What the request mapping template gives the handler; see the module's documentation.
@@ -350,7 +430,8 @@ fn request_template(operation: &Operation) -> String {
     let mut members: Vec<String> = parameters
         .iter()
         .map(|parameter| {
-            format!("\"{parameter}\": \"$util.escapeJavaScript($input.params('{parameter}'))\"")
+            let value = escape_javascript(&format!("$input.params('{parameter}')"));
+            format!("\"{parameter}\": \"{value}\"")
         })
         .collect();
     if operation.takes_body() {

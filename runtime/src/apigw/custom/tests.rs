@@ -467,7 +467,7 @@ fn the_document_maps_every_status_through_its_pattern() {
     );
     assert_eq!(
         integration["requestTemplates"]["application/json"],
-        r#"{"id": "$util.escapeJavaScript($input.params('id'))"}"#
+        r#"{"id": "$util.escapeJavaScript($input.params('id')).replaceAll("\\'","'")"}"#
     );
     let responses = integration["responses"].as_object().unwrap();
     assert_eq!(responses["default"], json!({ "statusCode": "200" }));
@@ -490,9 +490,30 @@ fn the_document_maps_every_status_through_its_pattern() {
             assert_eq!(body["requestId"], "$context.requestId");
             assert!(!template.contains("errorMessage"), "{template}");
         } else {
+            assert!(
+                template.starts_with(
+                    "#set($problem = $input.path('$.errorMessage').substring(5).trim())#if($problem.matches('"
+                ),
+                "{template}"
+            );
+            // What the client gets otherwise: a problem built here, its detail the text after
+            // the marker as a JSON string body.
+            let (_, built) = template.split_once("#{else}").unwrap();
+            let built = built.strip_suffix("#{end}").unwrap();
+            let built = built.replace(
+                r#"$util.escapeJavaScript($problem).replaceAll("\\'","'")"#,
+                "after the marker",
+            );
+            let body: Value = serde_json::from_str(&built).unwrap();
+            let title = if status == 400 {
+                "Bad Request"
+            } else {
+                "Not Found"
+            };
             assert_eq!(
-                template,
-                "$input.path('$.errorMessage').substring(5).trim()"
+                body,
+                json!({ "type": "about:blank", "title": title, "status": status,
+                        "detail": "after the marker", "requestId": "$context.requestId" })
             );
         }
         assert!(operation["responses"][status.to_string()]["headers"]["Content-Type"].is_object());
@@ -514,6 +535,44 @@ fn request_templates_follow_method_and_path_parameters() {
     assert_eq!(template(&["--method", "DELETE"]), "{}");
     assert_eq!(
         template(&["--method", "PUT", "--path", "/a/{x}/b/{y}"]),
-        r#"{"x": "$util.escapeJavaScript($input.params('x'))", "y": "$util.escapeJavaScript($input.params('y'))", "body": $input.json('$')}"#
+        r#"{"x": "$util.escapeJavaScript($input.params('x')).replaceAll("\\'","'")", "y": "$util.escapeJavaScript($input.params('y')).replaceAll("\\'","'")", "body": $input.json('$')}"#
+    );
+}
+
+#[test]
+fn the_problem_in_a_message_escapes_quotes_and_backslashes_as_code_points() {
+    let error = ApiError::not_found("say \"hi\" \\ o'brien\n");
+    let text = problem_text(&error, "req-1");
+    assert_eq!(
+        text,
+        r#"{"type":"about:blank","title":"Not Found","status":404,"detail":"say \u0022hi\u0022 \u005c o'brien\n","requestId":"req-1"}"#
+    );
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["detail"], "say \"hi\" \\ o'brien\n");
+}
+
+#[test]
+fn the_problem_pattern_spells_the_glues_problem_with_any_detail() {
+    let pattern = super::openapi::problem_pattern(418);
+    assert!(
+        pattern.ends_with(
+            r#"\x7b"type":"about:blank","title":"I\x27m a teapot","status":418,"detail":"[^"\x00-\x1f]*","requestId":"[^"\x00-\x1f]*"\x7d"#
+        ),
+        "{pattern}"
+    );
+    assert!(
+        !pattern.contains('\''),
+        "it sits in a VTL single-quoted string: {pattern}"
+    );
+    // A 5xx problem's detail is the generic one, whatever the handler said.
+    assert!(
+        super::openapi::problem_pattern(503).contains(&format!(
+            r#""detail":"{}""#,
+            SERVER_ERROR_DETAIL
+                .replace('.', r"\x2e")
+                .replace(';', r"\x3b")
+        )),
+        "{}",
+        super::openapi::problem_pattern(503)
     );
 }
