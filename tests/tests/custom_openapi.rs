@@ -132,9 +132,19 @@ fn an_unknown_flag_is_a_usage_error() {
     assert!(
         unknown
             .stderr
-            .contains("usage: apigw-custom-integration --openapi [--path"),
+            .contains("\n       apigw-custom-integration --openapi [--path"),
         "{}",
         unknown.describe()
+    );
+    let twice = run(&["--openapi", "--path", "/users/{id}/{id}"]);
+    twice.assert_exit(2);
+    assert_eq!(twice.stdout, "", "{}", twice.describe());
+    assert!(
+        twice
+            .stderr
+            .contains("`--path /users/{id}/{id}`: the path parameter `{id}` is given twice"),
+        "{}",
+        twice.describe()
     );
     let bad_method = run(&["--openapi", "--method", "FETCH"]);
     bad_method.assert_exit(2);
@@ -218,6 +228,27 @@ fn each_sample_event_maps_to_its_status_through_the_printed_patterns() {
         ("Process exited before completing request", 500),
     ] {
         assert_eq!(status_of(&patterns, message), status, "{message}");
+    }
+}
+
+#[test]
+fn help_prints_the_usage_on_stdout() {
+    for arguments in [
+        &["--help"][..],
+        &["-h"],
+        &["--openapi", "--help"],
+        &["--openapi", "--path", "/x", "-h"],
+    ] {
+        let help = run(arguments);
+        help.assert_exit(0);
+        assert!(
+            help.stdout
+                .contains("usage: apigw-custom-integration [EVENT | -]\n       apigw-custom-integration --openapi [--path"),
+            "{arguments:?}: {}",
+            help.describe()
+        );
+        assert!(help.stdout.contains("--function"), "{}", help.describe());
+        assert_eq!(help.stderr, "", "{}", help.describe());
     }
 }
 

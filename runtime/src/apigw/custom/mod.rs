@@ -45,14 +45,21 @@
 //!     resolves the `Fn::Sub` when it includes the document with `AWS::Include`;
 //!   - `requestTemplates`: without path parameters, the JSON body as it is (`{}` for GET,
 //!     HEAD, DELETE and OPTIONS); with path parameters, an object with each as a string member
-//!     (`{"id": "$util.escapeJavaScript($input.params('id'))"}`) and, for POST, PUT and PATCH,
-//!     the JSON body as `body`;
+//!     (`{"id": "$util.escapeJavaScript($input.params('id')).replaceAll("\\'","'")"}`:
+//!     `escapeJavaScript` writes `'` as `\'`, which is not JSON, so it is turned back) and, for
+//!     POST, PUT and PATCH, the JSON body as `body`;
 //!   - `responses`: `default` (200, the return passed through) and one integration response
-//!     per [`ErrorStatuses::selection_patterns`] entry, whose template sends the problem
-//!     without its marker, or, for 500 and 504 (whose messages may be Lambda's own), a
-//!     generic problem with API Gateway's `$context.requestId`.
+//!     per [`ErrorStatuses::selection_patterns`] entry, answering `application/problem+json`.
+//!     A declared status's template sends the problem after the marker when it is one the glue
+//!     writes for that status (checked with a regular expression), and otherwise a problem it
+//!     builds with that status, the text after the marker as its detail (a 4xx) or the generic
+//!     detail (a 5xx), and API Gateway's `$context.requestId`: a hand-written `[404] not json`
+//!     still gives the client a 404 problem. 500 and 504 (whose messages may be Lambda's own)
+//!     always send the generic problem with `$context.requestId`.
 //!
-//! A flag that is not one of these, or a bad value: a message on stderr, exit status 2.
+//! A flag that is not one of these, a bad value, or a path parameter named twice: a message on
+//! stderr, exit status 2. `<binary> --help` (or `-h`, also after `--openapi`) prints the usage
+//! on stdout, exit status 0.
 //!
 //! Headers given with [`ApiError::with_header`] are not sent: a custom integration's response
 //! headers are fixed by its configuration.
@@ -342,12 +349,15 @@ impl<T> Contract for ApiGatewayCustom<T> {
     }
 
     fn local_command(&self, argument: &str) -> Option<ExitCode> {
-        if argument != openapi::FLAG {
-            return None;
-        }
         // The trait hands over the first argument only; the flags after it are read here.
         let mut arguments = std::env::args();
         let program = arguments.next();
+        if openapi::is_help(argument) {
+            return Some(openapi::help(self.name, program));
+        }
+        if argument != openapi::FLAG {
+            return None;
+        }
         Some(openapi::command(
             self.name,
             &self.statuses,

@@ -20,25 +20,22 @@ const EXIT_USAGE: u8 = 2;
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 const BODY_METHODS: [&str; 3] = ["POST", "PUT", "PATCH"];
 
-/// Prints the document for the command line `program --openapi arguments..`.
+/// Prints the document for the command line `program --openapi arguments..`, or the usage
+/// when one of them is `--help` (or `-h`).
 pub(crate) fn command(
     name: &str,
     statuses: &ErrorStatuses,
     program: Option<String>,
     arguments: impl IntoIterator<Item = String>,
 ) -> ExitCode {
+    let arguments: Vec<String> = arguments.into_iter().collect();
+    if arguments.iter().any(|argument| is_help(argument)) {
+        return help(name, program);
+    }
     let operation = match Operation::parse(name, arguments) {
         Ok(operation) => operation,
         Err(message) => {
-            let program = program
-                .as_deref()
-                .map(std::path::Path::new)
-                .and_then(std::path::Path::file_name)
-                .map_or_else(|| name.into(), |file| file.to_string_lossy());
-            eprintln!(
-                "{name}: {message}\nusage: {program} --openapi [--path /users/{{id}}] [--method GET] [--function {}]",
-                default_function(name)
-            );
+            eprintln!("{name}: {message}\n{}", usage(name, program));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -49,11 +46,49 @@ pub(crate) fn command(
             return ExitCode::FAILURE;
         }
     };
+    print(name, &text, "the OpenAPI document")
+}
+
+/// Whether an argument asks for the usage.
+pub(crate) fn is_help(argument: &str) -> bool {
+    argument == "--help" || argument == "-h"
+}
+
+/// Prints the usage on stdout: what `--help` asked for, so exit status 0.
+pub(crate) fn help(name: &str, program: Option<String>) -> ExitCode {
+    let lines = [
+        format!("{name}: an API Gateway custom-integration handler, run locally (AWS_LAMBDA_RUNTIME_API unset)"),
+        usage(name, program),
+        String::new(),
+        "EVENT        the JSON the request mapping template gives the function, from a file (`-` or none: stdin);".into(),
+        "             prints the response (exit status 0) or the invocation error (exit status 1)".into(),
+        "--openapi    prints the OpenAPI 3 document of the operation, whose integration maps each error to its status".into(),
+        format!("  --path     the resource path; `{{name}}` segments are path parameters (default {})", default_path(name)),
+        "  --method   GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS (default POST)".into(),
+        format!("  --function the function's logical id in the SAM or CloudFormation template (default {})", default_function(name)),
+    ];
+    print(name, &lines.join("\n"), "the usage")
+}
+
+/// The two command lines the binary takes locally.
+fn usage(name: &str, program: Option<String>) -> String {
+    let program = program
+        .as_deref()
+        .map(std::path::Path::new)
+        .and_then(std::path::Path::file_name)
+        .map_or_else(|| name.into(), |file| file.to_string_lossy().into_owned());
+    format!(
+        "usage: {program} [EVENT | -]\n       {program} --openapi [--path /users/{{id}}] [--method GET] [--function {}]",
+        default_function(name)
+    )
+}
+
+fn print(name: &str, text: &str, what: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{name}: cannot write the OpenAPI document: {error}");
+            eprintln!("{name}: cannot write {what}: {error}");
             ExitCode::FAILURE
         }
     }
@@ -170,6 +205,7 @@ fn check_path(path: String) -> Result<String, String> {
     if path == "/" {
         return Ok(path);
     }
+    let mut parameters: Vec<&str> = Vec::new();
     for segment in path[1..].split('/') {
         if segment.is_empty() {
             return bad("a path has no empty segment");
@@ -182,6 +218,13 @@ fn check_path(path: String) -> Result<String, String> {
             if !valid {
                 return bad("a path parameter is `{name}`, its name letters, digits, `.`, `_` or `-` (no greedy `{proxy+}`)");
             }
+            if parameters.contains(&parameter) {
+                return Err(format!(
+                    "`--path {path}`: the path parameter `{{{parameter}}}` is given twice; \
+                     each path parameter needs its own name, such as `/users/{{id}}/posts/{{postId}}`"
+                ));
+            }
+            parameters.push(parameter);
         } else if segment.contains(['{', '}']) || segment.chars().any(char::is_control) {
             return bad("a path parameter is a whole segment");
         }

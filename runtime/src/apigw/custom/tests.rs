@@ -411,7 +411,7 @@ fn operation_flags_in_both_spellings() {
 
 #[test]
 fn operation_flag_mistakes_are_explained() {
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 11] = [
         (
             &["--pth", "/x"],
             "unknown flag `--pth` after `--openapi`; expected `--path`, `--method` or `--function`",
@@ -423,6 +423,10 @@ fn operation_flag_mistakes_are_explained() {
         (&["--path", "users"], "a path begins with `/`"),
         (&["--path", "/users/{proxy+}"], "no greedy"),
         (&["--path", "/a//b"], "no empty segment"),
+        (
+            &["--path", "/users/{id}/{id}"],
+            "the path parameter `{id}` is given twice",
+        ),
         (
             &["--method", "FETCH"],
             "`--method FETCH` is not one of GET, POST",
