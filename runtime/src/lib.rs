@@ -208,10 +208,12 @@ pub use lambda_contract_macros::apigw_proxy;
 /// `x-amazon-apigateway-integration` (`type: aws`) with one integration response per mapped
 /// status: each declared status, 400, 500 (our `[500]`, Lambda's `Process exited before
 /// completing request` and any other text) and 504 (our `[504]` and Lambda's `Task timed out
-/// after N.NN seconds`, whatever its prefix). Every possible `errorMessage` matches exactly one
-/// selection pattern ([`apigw::custom::ErrorStatuses::selection_patterns`]); the response
-/// templates turn the message into an `application/problem+json` body without the marker
-/// (a generic one for 500 and 504, whose texts may be Lambda's own). The path defaults to `/`
+/// after N.NN seconds`, whatever its prefix). Every non-empty `errorMessage` matches exactly
+/// one selection pattern ([`apigw::custom::ErrorStatuses::selection_patterns`]), and the empty
+/// one (how API Gateway matches a success) none; the response templates answer an
+/// `application/problem+json` body: the problem after the marker when the glue wrote it, else
+/// one built with the pattern's status (always a generic one for 500 and 504, whose texts may
+/// be Lambda's own). `--help` prints the usage. The path defaults to `/`
 /// and the handler's name (`/get-user`), the method to POST; the integration `uri` is a
 /// CloudFormation `Fn::Sub` of the function's ARN (`${GetUserFunction.Arn}` by default),
 /// resolved when a SAM template includes the document with `AWS::Include`. See

@@ -18,8 +18,9 @@
 //! - `<binary> --openapi` prints the OpenAPI document whose integration responses map exactly
 //!   these messages ([`ErrorStatuses::selection_patterns`]), and Lambda's own
 //!   (`Task timed out after 3.00 seconds` is 504, `Process exited before completing request`
-//!   and every other text is 500): every `errorMessage` matches exactly one pattern, so no
-//!   failure reaches the client as 200.
+//!   and every other text is 500): every non-empty `errorMessage` matches exactly one pattern,
+//!   so no failure reaches the client as 200, and the empty one (what API Gateway matches for
+//!   a success) none, so no success is answered as a failure.
 //!
 //! # `--openapi`
 //!
@@ -27,7 +28,9 @@
 //! <binary> --openapi [--path /users/{id}] [--method GET] [--function GetUserFunction]
 //! ```
 //!
-//! prints (local mode only, exit status 0) an OpenAPI 3 document with one operation:
+//! prints (local mode only, exit status 0) an OpenAPI 3 document with one operation, which
+//! reads as YAML too (every selection pattern, a key of `responses`, is far shorter than the
+//! 1,024 characters YAML allows an implicit key):
 //!
 //! - its path is `--path`, by default `/` and the handler's name with `-` for `_`
 //!   (`/get-user`); `{name}` segments are path parameters. Its method is `--method` (GET, POST,
@@ -42,14 +45,21 @@
 //!     resolves the `Fn::Sub` when it includes the document with `AWS::Include`;
 //!   - `requestTemplates`: without path parameters, the JSON body as it is (`{}` for GET,
 //!     HEAD, DELETE and OPTIONS); with path parameters, an object with each as a string member
-//!     (`{"id": "$util.escapeJavaScript($input.params('id'))"}`) and, for POST, PUT and PATCH,
-//!     the JSON body as `body`;
+//!     (`{"id": "$util.escapeJavaScript($input.params('id')).replaceAll("\\'","'")"}`:
+//!     `escapeJavaScript` writes `'` as `\'`, which is not JSON, so it is turned back) and, for
+//!     POST, PUT and PATCH, the JSON body as `body`;
 //!   - `responses`: `default` (200, the return passed through) and one integration response
-//!     per [`ErrorStatuses::selection_patterns`] entry, whose template sends the problem
-//!     without its marker, or, for 500 and 504 (whose messages may be Lambda's own), a
-//!     generic problem with API Gateway's `$context.requestId`.
+//!     per [`ErrorStatuses::selection_patterns`] entry, answering `application/problem+json`.
+//!     A declared status's template sends the problem after the marker when it is one the glue
+//!     writes for that status (checked with a regular expression), and otherwise a problem it
+//!     builds with that status, the text after the marker as its detail (a 4xx) or the generic
+//!     detail (a 5xx), and API Gateway's `$context.requestId`: a hand-written `[404] not json`
+//!     still gives the client a 404 problem. 500 and 504 (whose messages may be Lambda's own)
+//!     always send the generic problem with `$context.requestId`.
 //!
-//! A flag that is not one of these, or a bad value: a message on stderr, exit status 2.
+//! A flag that is not one of these, a bad value, or a path parameter named twice: a message on
+//! stderr, exit status 2. `<binary> --help` (or `-h`, also after `--openapi`) prints the usage
+//! on stdout, exit status 0.
 //!
 //! Headers given with [`ApiError::with_header`] are not sent: a custom integration's response
 //! headers are fixed by its configuration.
@@ -148,17 +158,20 @@ impl ErrorStatuses {
     }
 
     /// One selection pattern per mapped status, in the same order: together they match
-    /// every possible `errorMessage`, each exactly once.
+    /// every non-empty `errorMessage`, each exactly once, and none the empty one (API Gateway
+    /// matches a successful invocation as an empty message).
     ///
     /// - `[NNN]` followed by anything: NNN, for each mapped status but 500 and 504;
-    /// - 504: `[504]` followed by anything, or a text that begins with no mapped marker and
-    ///   ends with `Task timed out after N.NN seconds` (Lambda's timeout, with whatever prefix
+    /// - 504: `[504]` followed by anything, or a text that does not begin with `[` and ends
+    ///   with `Task timed out after N.NN seconds` (Lambda's timeout, with whatever prefix
     ///   Lambda gives it);
-    /// - 500: `[500]` followed by anything, or everything else.
+    /// - 500: `[500]` followed by anything, any other text that begins with `[` (an unmapped
+    ///   or malformed marker), and everything else.
     ///
     /// API Gateway requires a pattern to match the whole message, so test them anchored
     /// (`^(?:…)$`). They use only syntax Java and Rust's `regex` read alike: `[\s\S]` for any
-    /// character, newlines included, `[0-9]` for digits, and no lookaround.
+    /// character, newlines included, `[0-9]` for digits, no anchors and no lookaround. Each
+    /// is under 1,000 characters, whatever the declared statuses.
     pub fn selection_patterns(&self) -> Vec<SelectionPattern> {
         patterns::selection_patterns(&self.statuses)
     }
@@ -237,14 +250,41 @@ impl<T> ApiGatewayCustom<T> {
 /// `[NNN] {problem}` with `errorType` `HttpNNN`. A 5xx problem's detail is always generic.
 fn failure_diagnostic(error: &ApiError, request_id: &str) -> Diagnostic {
     let status = error.status().as_u16();
-    let problem = match envelope::problem(error, request_id).body {
+    Diagnostic {
+        error_type: error_type(status),
+        error_message: format!("{} {}", marker(status), problem_text(error, request_id)),
+    }
+}
+
+/// The RFC 9457 problem a failure's message carries, as one line of JSON whose strings
+/// escape `"` and `\` as `\u0022` and `\u005c`: the same JSON value as the usual escapes, but
+/// one a Java regular expression can check without repeating a group (the integration
+/// response passes it to the client only when it is one the glue wrote).
+pub(crate) fn problem_text(error: &ApiError, request_id: &str) -> String {
+    let text = match envelope::problem(error, request_id).body {
         Body::Text(text) => text,
         Body::Empty | Body::Binary(_) => String::new(),
     };
-    Diagnostic {
-        error_type: error_type(status),
-        error_message: format!("{} {problem}", marker(status)),
+    // In JSON text a `\` only ever starts an escape, inside a string: the next character says
+    // which.
+    let mut escaped = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            escaped.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('"') => escaped.push_str("\\u0022"),
+            Some('\\') => escaped.push_str("\\u005c"),
+            Some(other) => {
+                escaped.push('\\');
+                escaped.push(other);
+            }
+            None => escaped.push('\\'),
+        }
     }
+    escaped
 }
 
 impl<T> Contract for ApiGatewayCustom<T> {
@@ -309,12 +349,15 @@ impl<T> Contract for ApiGatewayCustom<T> {
     }
 
     fn local_command(&self, argument: &str) -> Option<ExitCode> {
-        if argument != openapi::FLAG {
-            return None;
-        }
         // The trait hands over the first argument only; the flags after it are read here.
         let mut arguments = std::env::args();
         let program = arguments.next();
+        if openapi::is_help(argument) {
+            return Some(openapi::help(self.name, program));
+        }
+        if argument != openapi::FLAG {
+            return None;
+        }
         Some(openapi::command(
             self.name,
             &self.statuses,

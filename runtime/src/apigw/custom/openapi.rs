@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use serde_json::{json, Map, Value};
 
-use super::{marker, ErrorStatuses, SelectionPattern};
-use crate::apigw::SERVER_ERROR_DETAIL;
+use super::{marker, problem_text, ErrorStatuses, SelectionPattern};
+use crate::apigw::{ApiError, StatusCode};
 
 /// The first argument that asks for the document.
 pub(crate) const FLAG: &str = "--openapi";
@@ -20,25 +20,22 @@ const EXIT_USAGE: u8 = 2;
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 const BODY_METHODS: [&str; 3] = ["POST", "PUT", "PATCH"];
 
-/// Prints the document for the command line `program --openapi arguments..`.
+/// Prints the document for the command line `program --openapi arguments..`, or the usage
+/// when one of them is `--help` (or `-h`).
 pub(crate) fn command(
     name: &str,
     statuses: &ErrorStatuses,
     program: Option<String>,
     arguments: impl IntoIterator<Item = String>,
 ) -> ExitCode {
+    let arguments: Vec<String> = arguments.into_iter().collect();
+    if arguments.iter().any(|argument| is_help(argument)) {
+        return help(name, program);
+    }
     let operation = match Operation::parse(name, arguments) {
         Ok(operation) => operation,
         Err(message) => {
-            let program = program
-                .as_deref()
-                .map(std::path::Path::new)
-                .and_then(std::path::Path::file_name)
-                .map_or_else(|| name.into(), |file| file.to_string_lossy());
-            eprintln!(
-                "{name}: {message}\nusage: {program} --openapi [--path /users/{{id}}] [--method GET] [--function {}]",
-                default_function(name)
-            );
+            eprintln!("{name}: {message}\n{}", usage(name, program));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -49,11 +46,49 @@ pub(crate) fn command(
             return ExitCode::FAILURE;
         }
     };
+    print(name, &text, "the OpenAPI document")
+}
+
+/// Whether an argument asks for the usage.
+pub(crate) fn is_help(argument: &str) -> bool {
+    argument == "--help" || argument == "-h"
+}
+
+/// Prints the usage on stdout: what `--help` asked for, so exit status 0.
+pub(crate) fn help(name: &str, program: Option<String>) -> ExitCode {
+    let lines = [
+        format!("{name}: an API Gateway custom-integration handler, run locally (AWS_LAMBDA_RUNTIME_API unset)"),
+        usage(name, program),
+        String::new(),
+        "EVENT        the JSON the request mapping template gives the function, from a file (`-` or none: stdin);".into(),
+        "             prints the response (exit status 0) or the invocation error (exit status 1)".into(),
+        "--openapi    prints the OpenAPI 3 document of the operation, whose integration maps each error to its status".into(),
+        format!("  --path     the resource path; `{{name}}` segments are path parameters (default {})", default_path(name)),
+        "  --method   GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS (default POST)".into(),
+        format!("  --function the function's logical id in the SAM or CloudFormation template (default {})", default_function(name)),
+    ];
+    print(name, &lines.join("\n"), "the usage")
+}
+
+/// The two command lines the binary takes locally.
+fn usage(name: &str, program: Option<String>) -> String {
+    let program = program
+        .as_deref()
+        .map(std::path::Path::new)
+        .and_then(std::path::Path::file_name)
+        .map_or_else(|| name.into(), |file| file.to_string_lossy().into_owned());
+    format!(
+        "usage: {program} [EVENT | -]\n       {program} --openapi [--path /users/{{id}}] [--method GET] [--function {}]",
+        default_function(name)
+    )
+}
+
+fn print(name: &str, text: &str, what: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{name}: cannot write the OpenAPI document: {error}");
+            eprintln!("{name}: cannot write {what}: {error}");
             ExitCode::FAILURE
         }
     }
@@ -170,6 +205,7 @@ fn check_path(path: String) -> Result<String, String> {
     if path == "/" {
         return Ok(path);
     }
+    let mut parameters: Vec<&str> = Vec::new();
     for segment in path[1..].split('/') {
         if segment.is_empty() {
             return bad("a path has no empty segment");
@@ -182,6 +218,13 @@ fn check_path(path: String) -> Result<String, String> {
             if !valid {
                 return bad("a path parameter is `{name}`, its name letters, digits, `.`, `_` or `-` (no greedy `{proxy+}`)");
             }
+            if parameters.contains(&parameter) {
+                return Err(format!(
+                    "`--path {path}`: the path parameter `{{{parameter}}}` is given twice; \
+                     each path parameter needs its own name, such as `/users/{{id}}/posts/{{postId}}`"
+                ));
+            }
+            parameters.push(parameter);
         } else if segment.contains(['{', '}']) || segment.chars().any(char::is_control) {
             return bad("a path parameter is a whole segment");
         }
@@ -311,21 +354,32 @@ fn problem_response(status: u16) -> Value {
 
 /// The integration response for a failure.
 ///
-/// A declared status passes the problem the function wrote, less its marker (`[404] ` is six
-/// characters; `trim` takes the space). 500 and 504 also catch Lambda's own messages, which are
-/// internal: their body is a generic problem carrying API Gateway's request id.
+/// A declared status passes the problem the function wrote, less its marker, when it is one
+/// the glue writes for that status ([`problem_pattern`]); any other text after the marker (a
+/// hand-written `[404] not json`, or nothing) gets a problem built here, with the status the
+/// pattern chose and, for a 4xx, that text as its detail. 500 and 504 also catch Lambda's own
+/// messages, which are internal: their body is always the generic problem, with API Gateway's
+/// request id.
 fn integration_response(status: u16) -> Value {
+    let built = |detail: &str| {
+        problem_text(&sample_error(status), REQUEST_ID)
+            .replace(&Value::from(DETAIL).to_string(), detail)
+            .replace(
+                &Value::from(REQUEST_ID).to_string(),
+                "\"$context.requestId\"",
+            )
+    };
     let template = if status == 500 || status == 504 {
-        // Spelled out to keep the members in the order of every other problem body.
-        format!(
-            r#"{{"type":"about:blank","title":{},"status":{status},"detail":{},"requestId":"$context.requestId"}}"#,
-            Value::from(reason(status)),
-            Value::from(SERVER_ERROR_DETAIL),
-        )
+        built("")
     } else {
+        // The text after the marker: `[404] ` is five characters and a space, which `trim`
+        // takes, with whatever a hand-written message has around it.
         format!(
-            "$input.path('$.errorMessage').substring({}).trim()",
-            marker(status).len()
+            "#set($problem = $input.path('$.errorMessage').substring({}).trim())\
+             #if($problem.matches('{}'))$problem#{{else}}{}#{{end}}",
+            marker(status).len(),
+            problem_pattern(status),
+            built(&format!("\"{}\"", escape_javascript("$problem"))),
         )
     };
     json!({
@@ -335,6 +389,75 @@ fn integration_response(status: u16) -> Value {
         },
         "responseTemplates": { "application/json": template }
     })
+}
+
+/// Placeholders in a sample problem, replaced to make templates.
+const DETAIL: &str = "@detail@";
+const REQUEST_ID: &str = "@requestId@";
+
+/// A failure with `status`, its detail [`DETAIL`] (a 5xx problem carries the generic detail
+/// instead).
+fn sample_error(status: u16) -> ApiError {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    ApiError::new(status, DETAIL)
+}
+
+/// A Java regular expression, inside a VTL single-quoted string, for exactly the problems the
+/// glue writes for `status` ([`problem_text`]): the sample with its detail and request id
+/// replaced by any JSON string body without `"` or a control character, and no `\` but the
+/// start of an escape. A 5xx problem's detail is the generic one, matched literally.
+///
+/// Only single characters repeat, and the escapes are checked by a lookahead over the whole
+/// text: a group under `*` would make Java recurse once per character of the detail.
+pub(crate) fn problem_pattern(status: u16) -> String {
+    let sample = problem_text(&sample_error(status), REQUEST_ID);
+    let string_body = r#""[^"\x00-\x1f]*""#;
+    let mut pattern = String::from(r"(?![\s\S]*\\(?![bfnrt]|u[0-9a-fA-F]{4}))");
+    let detail = Value::from(DETAIL).to_string();
+    let request_id = Value::from(REQUEST_ID).to_string();
+    let mut rest = sample.as_str();
+    while !rest.is_empty() {
+        let next = [&detail, &request_id]
+            .into_iter()
+            .filter_map(|placeholder| Some((rest.find(placeholder.as_str())?, placeholder.len())))
+            .min();
+        match next {
+            Some((at, length)) => {
+                pattern.push_str(&java_literal(&rest[..at]));
+                pattern.push_str(string_body);
+                rest = &rest[at + length..];
+            }
+            None => {
+                pattern.push_str(&java_literal(rest));
+                rest = "";
+            }
+        }
+    }
+    pattern
+}
+
+/// A literal text in a Java regular expression that sits in a VTL single-quoted string:
+/// letters, digits and a few harmless characters as they are, every other one as `\xhh` or
+/// `\x{h…}` (so no `'` ends the VTL string and no character means anything to the regex).
+fn java_literal(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " \":,/_".contains(c) {
+                c.to_string()
+            } else if c.is_ascii() {
+                format!("\\x{:02x}", u32::from(c))
+            } else {
+                format!("\\x{{{:x}}}", u32::from(c))
+            }
+        })
+        .collect()
+}
+
+/// A VTL expression for the JSON string body of `reference`'s text: `escapeJavaScript`
+/// escapes `'` as `\'`, which JSON does not know, so it is turned back (the fix the API
+/// Gateway mapping template reference gives).
+fn escape_javascript(reference: &str) -> String {
+    format!(r#"$util.escapeJavaScript({reference}).replaceAll("\\'","'")"#)
 }
 
 /// What the request mapping template gives the handler; see the module's documentation.
@@ -350,7 +473,8 @@ fn request_template(operation: &Operation) -> String {
     let mut members: Vec<String> = parameters
         .iter()
         .map(|parameter| {
-            format!("\"{parameter}\": \"$util.escapeJavaScript($input.params('{parameter}'))\"")
+            let value = escape_javascript(&format!("$input.params('{parameter}')"));
+            format!("\"{parameter}\": \"{value}\"")
         })
         .collect();
     if operation.takes_body() {
