@@ -99,6 +99,19 @@ pub(crate) fn given(
     }
 }
 
+/// What every caller says of a handler that panicked, with the panic's text.
+pub(crate) fn panicked(message: &str) -> String {
+    format!("the handler panicked: {message}")
+}
+
+/// What every caller says of a handler abandoned at its deadline, `limit` after its call.
+pub(crate) fn abandoned(limit: Duration) -> String {
+    format!(
+        "the handler did not finish within {} ms and was abandoned",
+        limit.as_millis()
+    )
+}
+
 /// The text of a panic payload (`panic!` with a literal or with a format string).
 pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(message) = payload.downcast_ref::<&str>() {

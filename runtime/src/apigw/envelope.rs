@@ -3,10 +3,10 @@
 
 use base64::Engine;
 use http::header::CONTENT_TYPE;
-use http::{Method, StatusCode};
+use http::Method;
 use serde::ser::{Serialize, Serializer};
 
-use super::error::ApiError;
+use super::error::{reason, ApiError, RequestIds};
 use super::request::{PayloadFormat, Request};
 use super::response::{Body, Inner, Parts, Response};
 use serde_json::value::RawValue;
@@ -47,12 +47,7 @@ pub(crate) fn reply(handler: &str, response: Response, meta: &Meta, request_id: 
     if json.get().len() <= MAX_RESPONSE_BYTES {
         return Ok(json);
     }
-    let error = ApiError::internal(format!(
-        "the response is {} bytes serialized; Lambda's synchronous response limit is 6 MB \
-         ({MAX_RESPONSE_BYTES} bytes)",
-        json.get().len()
-    ))
-    .named("ResponseTooLarge");
+    let error = ApiError::too_large(json.get().len());
     let parts = failure(handler, &error, meta, request_id);
     Ok(serialize(&parts, meta))
 }
@@ -111,57 +106,18 @@ fn settle(handler: &str, response: Response, meta: &Meta, request_id: &str) -> P
 
 /// Logs a failure once, then renders it as a problem.
 fn failure(handler: &str, error: &ApiError, meta: &Meta, request_id: &str) -> Parts {
-    let status = error.status().as_u16();
-    if error.status().is_server_error() {
-        tracing::error!(
-            handler,
-            request_id = %meta.request_id,
-            lambda_request_id = %request_id,
-            method = %meta.method,
-            path = %meta.path,
-            status,
-            error_type = error.type_name(),
-            error = %error.detail(),
-            source_chain = error.sources(),
-            "request failed; the client gets a {status} problem without the error's text"
-        );
-    } else {
-        tracing::info!(
-            handler,
-            request_id = %meta.request_id,
-            method = %meta.method,
-            path = %meta.path,
-            status,
-            detail = %error.detail(),
-            "request rejected"
-        );
-    }
+    let ids = RequestIds {
+        request: &meta.request_id,
+        lambda: Some(request_id),
+    };
+    error.log(handler, ids, Some((meta.method.as_str(), &meta.path)));
     problem(error, &meta.request_id)
-}
-
-/// An RFC 9457 problem body.
-#[derive(serde::Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    title: &'static str,
-    status: u16,
-    detail: &'a str,
-    #[serde(rename = "requestId")]
-    request_id: &'a str,
 }
 
 /// The failure as an `application/problem+json` response.
 pub(crate) fn problem(error: &ApiError, request_id: &str) -> Parts {
     let status = error.status();
-    let body = serde_json::to_string(&Problem {
-        kind: "about:blank",
-        title: reason(status),
-        status: status.as_u16(),
-        detail: error.public_detail(),
-        request_id,
-    })
-    .unwrap_or_default();
+    let body = error.problem_json(request_id);
     let mut parts = Parts::new(status);
     parts.push_header(CONTENT_TYPE.as_str(), "application/problem+json");
     for (name, value) in error.headers() {
@@ -171,10 +127,6 @@ pub(crate) fn problem(error: &ApiError, request_id: &str) -> Parts {
     }
     parts.body = Body::Text(body);
     parts
-}
-
-fn reason(status: StatusCode) -> &'static str {
-    status.canonical_reason().unwrap_or("Unknown Status")
 }
 
 /// The envelope every format shares; the format decides which maps are present.
@@ -327,6 +279,7 @@ impl Serialize for Joined<'_> {
 mod tests {
     use super::*;
     use crate::apigw::{Binary, IntoResponse, Json};
+    use http::StatusCode;
     use serde_json::{json, Value};
 
     fn meta(format: PayloadFormat, multi_value: bool) -> Meta {

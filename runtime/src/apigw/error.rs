@@ -178,6 +178,81 @@ impl ApiError {
         }
     }
 
+    /// A handler's panic: a 500 whose text is logged, never sent.
+    pub(crate) fn panicked(message: &str) -> Self {
+        ApiError::internal(crate::deadline::panicked(message)).named("HandlerPanicked")
+    }
+
+    /// A handler abandoned at Lambda's deadline (API Gateway has no limit of its own in the
+    /// code): a 504.
+    pub(crate) fn timed_out(limit: std::time::Duration) -> Self {
+        ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            format!(
+                "{} (Lambda's remaining time)",
+                crate::deadline::abandoned(limit)
+            ),
+        )
+        .named("HandlerTimedOut")
+    }
+
+    /// A response over Lambda's synchronous limit: a 500.
+    pub(crate) fn too_large(bytes: usize) -> Self {
+        ApiError::internal(format!(
+            "the response is {bytes} bytes serialized; Lambda's synchronous response limit is 6 MB \
+             ({} bytes)",
+            super::MAX_RESPONSE_BYTES
+        ))
+        .named("ResponseTooLarge")
+    }
+
+    /// The RFC 9457 problem the client gets, as JSON text: the given detail for a 4xx, the
+    /// generic one for a 5xx, and the request id. The proxy integration sends it as the body,
+    /// the custom integration in its error message.
+    pub(crate) fn problem_json(&self, request_id: &str) -> String {
+        serde_json::to_string(&Problem {
+            kind: "about:blank",
+            title: reason(self.status),
+            status: self.status.as_u16(),
+            detail: self.public_detail(),
+            request_id,
+        })
+        .unwrap_or_default()
+    }
+
+    /// Logs the failure once, for both integrations: a 5xx as an error with its text and
+    /// source chain (the client gets neither), a 4xx as a rejection. `request` is the method
+    /// and path, where the integration knows them.
+    pub(crate) fn log(&self, handler: &str, ids: RequestIds<'_>, request: Option<(&str, &str)>) {
+        let status = self.status.as_u16();
+        let display = tracing::field::display;
+        let (method, path) = (request.map(|r| display(r.0)), request.map(|r| display(r.1)));
+        if self.status.is_server_error() {
+            tracing::error!(
+                handler,
+                request_id = %ids.request,
+                lambda_request_id = ids.lambda.map(display),
+                method,
+                path,
+                status,
+                error_type = self.type_name(),
+                error = %self.detail(),
+                source_chain = self.sources(),
+                "request failed; the client gets a {status} problem without the error's text"
+            );
+        } else {
+            tracing::info!(
+                handler,
+                request_id = %ids.request,
+                method,
+                path,
+                status,
+                detail = %self.detail(),
+                "request rejected"
+            );
+        }
+    }
+
     /// A 500 from a boxed error (`lambda_contract::Error`), whose text and source chain are
     /// logged, never sent. (`?` cannot do this one: a boxed `dyn Error` is not itself a
     /// `std::error::Error`.)
@@ -195,6 +270,31 @@ impl ApiError {
             headers: Vec::new(),
         }
     }
+}
+
+/// The ids a failure is logged with: the request's own (API Gateway's `requestContext`), and
+/// Lambda's when it differs (`None` when it is the same, as for the custom integration).
+#[derive(Clone, Copy)]
+pub(crate) struct RequestIds<'a> {
+    pub(crate) request: &'a str,
+    pub(crate) lambda: Option<&'a str>,
+}
+
+/// A status's reason phrase, for a problem's `title` and an ALB `statusDescription`.
+pub(crate) fn reason(status: StatusCode) -> &'static str {
+    status.canonical_reason().unwrap_or("Unknown Status")
+}
+
+/// RFC 9457's members, and the request id as an extension member.
+#[derive(serde::Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    #[serde(rename = "requestId")]
+    request_id: &'a str,
 }
 
 impl fmt::Display for ApiError {

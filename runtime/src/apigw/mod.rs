@@ -116,20 +116,12 @@ impl Contract for ApiGateway {
     }
 
     fn panicked(&self, message: &str, meta: &Meta, request_id: &str) -> Reply {
-        let error =
-            ApiError::internal(format!("the handler panicked: {message}")).named("HandlerPanicked");
+        let error = ApiError::panicked(message);
         envelope::reply(self.name, error.into_response(), meta, request_id)
     }
 
     fn timed_out(&self, limit: Duration, meta: &Meta, request_id: &str) -> Reply {
-        let error = ApiError::new(
-            StatusCode::GATEWAY_TIMEOUT,
-            format!(
-                "the handler did not finish within {} ms (Lambda's remaining time) and was abandoned",
-                limit.as_millis()
-            ),
-        )
-        .named("HandlerTimedOut");
+        let error = ApiError::timed_out(limit);
         envelope::reply(self.name, error.into_response(), meta, request_id)
     }
 }

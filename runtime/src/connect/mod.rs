@@ -119,14 +119,14 @@ impl Contract for Connect {
         tracing::error!(contact_id = %contact_id, request_id = %request_id, panic = message, "connect handler panicked");
         Err(diagnostic(
             "HandlerPanicked",
-            format!("the handler panicked: {message}"),
+            crate::deadline::panicked(message),
         ))
     }
 
     fn timed_out(&self, limit: Duration, contact_id: &String, request_id: &str) -> Reply {
         let message = format!(
-            "the handler did not finish within {} ms and was abandoned: Amazon Connect no longer waits for it",
-            limit.as_millis()
+            "{}: Amazon Connect no longer waits for it",
+            crate::deadline::abandoned(limit)
         );
         tracing::error!(contact_id = %contact_id, request_id = %request_id, "{message}");
         Err(diagnostic("HandlerTimedOut", message))

@@ -83,9 +83,8 @@ use std::time::Duration;
 
 use lambda_runtime::{Context, Diagnostic};
 
-use super::envelope;
-use super::response::Body;
-use super::{ApiError, StatusCode, MAX_RESPONSE_BYTES};
+use super::error::RequestIds;
+use super::{ApiError, MAX_RESPONSE_BYTES};
 use crate::contract::{Contract, DecodeError, Reply};
 
 pub use patterns::{marker, SelectionPattern};
@@ -225,18 +224,12 @@ impl<T> ApiGatewayCustom<T> {
                  client gets a 500 without the error's text (declare {status} in \
                  `#[apigw_custom(errors(..))]` if clients should receive it)"
             );
-        } else if error.status().is_server_error() {
-            tracing::error!(
-                handler,
-                request_id = %request_id,
-                status,
-                error_type = error.type_name(),
-                error = %error.detail(),
-                source_chain = error.sources(),
-                "request failed; the client gets a {status} problem without the error's text"
-            );
         } else {
-            tracing::info!(handler, request_id = %request_id, status, detail = %error.detail(), "request rejected");
+            let ids = RequestIds {
+                request: request_id,
+                lambda: None,
+            };
+            error.log(handler, ids, None);
         }
         let answered = if mapped {
             error
@@ -261,10 +254,7 @@ fn failure_diagnostic(error: &ApiError, request_id: &str) -> Diagnostic {
 /// one a Java regular expression can check without repeating a group (the integration
 /// response passes it to the client only when it is one the glue wrote).
 pub(crate) fn problem_text(error: &ApiError, request_id: &str) -> String {
-    let text = match envelope::problem(error, request_id).body {
-        Body::Text(text) => text,
-        Body::Empty | Body::Binary(_) => String::new(),
-    };
+    let text = error.problem_json(request_id);
     // In JSON text a `\` only ever starts an escape, inside a string: the next character says
     // which.
     let mut escaped = String::with_capacity(text.len());
@@ -315,12 +305,7 @@ impl<T> Contract for ApiGatewayCustom<T> {
             glue::Outcome::Response(Ok(json)) if json.get().len() <= MAX_RESPONSE_BYTES => {
                 return Ok(json);
             }
-            glue::Outcome::Response(Ok(json)) => ApiError::internal(format!(
-                "the response is {} bytes serialized; Lambda's synchronous response limit is 6 MB \
-                 ({MAX_RESPONSE_BYTES} bytes)",
-                json.get().len()
-            ))
-            .named("ResponseTooLarge"),
+            glue::Outcome::Response(Ok(json)) => ApiError::too_large(json.get().len()),
             glue::Outcome::Response(Err(error)) => ApiError::internal(format!(
                 "the handler's `Ok` value could not be serialized as JSON: {error}"
             ))
@@ -331,21 +316,11 @@ impl<T> Contract for ApiGatewayCustom<T> {
     }
 
     fn panicked(&self, message: &str, _meta: &(), request_id: &str) -> Reply {
-        let error =
-            ApiError::internal(format!("the handler panicked: {message}")).named("HandlerPanicked");
-        Err(self.failure(error, request_id))
+        Err(self.failure(ApiError::panicked(message), request_id))
     }
 
     fn timed_out(&self, limit: Duration, _meta: &(), request_id: &str) -> Reply {
-        let error = ApiError::new(
-            StatusCode::GATEWAY_TIMEOUT,
-            format!(
-                "the handler did not finish within {} ms (Lambda's remaining time) and was abandoned",
-                limit.as_millis()
-            ),
-        )
-        .named("HandlerTimedOut");
-        Err(self.failure(error, request_id))
+        Err(self.failure(ApiError::timed_out(limit), request_id))
     }
 
     fn local_command(&self, argument: &str) -> Option<ExitCode> {

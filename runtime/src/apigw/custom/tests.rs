@@ -7,7 +7,7 @@ use super::glue::*;
 use super::openapi::{document, Operation};
 use super::patterns::marker;
 use super::*;
-use crate::apigw::SERVER_ERROR_DETAIL;
+use crate::apigw::{StatusCode, SERVER_ERROR_DETAIL};
 use crate::test_logs::Logs;
 use crate::testing;
 
