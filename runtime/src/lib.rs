@@ -28,6 +28,7 @@ pub mod connect;
 mod contract;
 mod deadline;
 mod entry;
+mod glue;
 mod handler;
 mod local;
 mod serve;

@@ -197,19 +197,12 @@ pub mod glue {
         }
     }
 
-    /// An error an API Gateway handler may return: anything that converts into [`ApiError`]
-    /// (`M` = [`ViaInto`]), and `lambda_contract::Error` (`M` = [`ViaBox`]).
-    #[diagnostic::on_unimplemented(
+    crate::glue::api_handler_error!(
         message = "`{Self}` cannot be an API Gateway handler's error",
-        label = "not convertible into `lambda_contract::apigw::ApiError`",
         note = "return `ApiError` with the status the failure means (`ApiError::not_found(..)`, \
                 `ApiError::bad_request(..)`, ..), or any `std::error::Error + Send + Sync + 'static` \
-                (a 500 whose text is logged, never sent); `?` converts either"
-    )]
-    pub trait HandlerError<M = ViaInto> {
-        /// The error as the [`ApiError`] the client is told.
-        fn into_api_error(self) -> ApiError;
-    }
+                (a 500 whose text is logged, never sent); `?` converts either",
+    );
 
     /// Marks the [`HandlerError`] of everything `Into<ApiError>`.
     #[derive(Debug)]
@@ -219,22 +212,6 @@ pub mod glue {
     /// beside the blanket conversion from every `std::error::Error`.
     #[derive(Debug)]
     pub enum ViaBox {}
-
-    // `do_not_recommend` on both: an error type that fits neither is reported as not a
-    // `HandlerError`, with its note, not as a missing `From` or as a near miss on `ViaBox`.
-    #[diagnostic::do_not_recommend]
-    impl<E: Into<ApiError>> HandlerError<ViaInto> for E {
-        fn into_api_error(self) -> ApiError {
-            self.into()
-        }
-    }
-
-    #[diagnostic::do_not_recommend]
-    impl HandlerError<ViaBox> for Box<dyn std::error::Error + Send + Sync + 'static> {
-        fn into_api_error(self) -> ApiError {
-            ApiError::from_boxed(self)
-        }
-    }
 
     /// The handler's return value, converted in one call (spanned at the return type): a
     /// response, or a `Result` whose `Ok` is a response and whose `Err` converts into

@@ -273,26 +273,11 @@ pub mod glue {
         T::from_event(event)
     }
 
-    /// A Lambda context parameter's type: `lambda_contract::Context`.
-    #[diagnostic::on_unimplemented(
+    crate::glue::context_param!(
         message = "`{Self}` is not a parameter a Connect handler can take",
-        label = "expected `lambda_contract::Context` (or `&S` for the init state)",
         note = "a Connect handler takes the event, then optionally `&S` (the state `init` returns) and \
-                `lambda_contract::Context`, in either order"
-    )]
-    pub trait ContextParam {
-        fn from_context(context: &Context) -> Self;
-    }
-
-    impl ContextParam for Context {
-        fn from_context(context: &Context) -> Self {
-            context.clone()
-        }
-    }
-
-    pub fn context<T: ContextParam>(context: &Context) -> T {
-        T::from_context(context)
-    }
+                `lambda_contract::Context`, in either order",
+    );
 
     /// A `#[serde(flatten)]` field's type: a response, whose own derive checked its names (or a
     /// map, whose keys the encoders check when it is sent).

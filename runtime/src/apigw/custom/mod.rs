@@ -404,26 +404,11 @@ pub mod glue {
         serde_json::from_str(json)
     }
 
-    /// A Lambda context parameter's type: `lambda_contract::Context`.
-    #[diagnostic::on_unimplemented(
+    crate::glue::context_param!(
         message = "`{Self}` is not a parameter an API Gateway custom-integration handler can take",
-        label = "expected `lambda_contract::Context` (or `&S` for the init state)",
         note = "a custom-integration handler takes its input first, then optionally `&S` (the state `init` \
-                returns) and `lambda_contract::Context`, in either order"
-    )]
-    pub trait ContextParam {
-        fn from_context(context: &Context) -> Self;
-    }
-
-    impl ContextParam for Context {
-        fn from_context(context: &Context) -> Self {
-            context.clone()
-        }
-    }
-
-    pub fn context<T: ContextParam>(context: &Context) -> T {
-        T::from_context(context)
-    }
+                returns) and `lambda_contract::Context`, in either order",
+    );
 
     /// A successful return value: anything serde can serialize, sent as plain JSON.
     #[diagnostic::on_unimplemented(
@@ -442,30 +427,12 @@ pub mod glue {
         }
     }
 
-    /// An error a custom-integration handler may return: anything that converts into
-    /// [`ApiError`] (`M` = [`ViaInto`]), and `lambda_contract::Error` (`M` = [`ViaBox`]).
-    #[diagnostic::on_unimplemented(
+    crate::glue::api_handler_error!(
         message = "`{Self}` cannot be an API Gateway custom-integration handler's error",
-        label = "not convertible into `lambda_contract::apigw::ApiError`",
         note = "return `ApiError` with a status declared in `errors(..)` (`ApiError::not_found(..)` with \
                 `errors(404)`), or any `std::error::Error + Send + Sync + 'static` (a 500 whose text is \
-                logged, never sent); `?` converts either"
-    )]
-    pub trait HandlerError<M = ViaInto> {
-        fn into_api_error(self) -> ApiError;
-    }
-
-    impl<E: Into<ApiError>> HandlerError<ViaInto> for E {
-        fn into_api_error(self) -> ApiError {
-            self.into()
-        }
-    }
-
-    impl HandlerError<ViaBox> for Box<dyn std::error::Error + Send + Sync + 'static> {
-        fn into_api_error(self) -> ApiError {
-            ApiError::from_boxed(self)
-        }
-    }
+                logged, never sent); `?` converts either",
+    );
 
     /// The return type, judged whole when it is not spelled `Result<T, E>` (an alias, or no
     /// `Result` at all).
