@@ -24,6 +24,16 @@ pub(crate) async fn run(handler: &dyn Driven, arguments: &[String]) -> ExitCode 
     if let Some(exit) = handler.local_command(source) {
         return exit;
     }
+    if source == "--help" || source == "-h" {
+        let program = std::env::args()
+            .next()
+            .as_deref()
+            .map(std::path::Path::new)
+            .and_then(std::path::Path::file_name)
+            .map(|file| file.to_string_lossy().into_owned());
+        print!("{}", usage(program.as_deref().unwrap_or(handler.name()), handler.name()));
+        return ExitCode::SUCCESS;
+    }
     let bytes = match read_event(source) {
         Ok(bytes) => skip_byte_order_mark(bytes),
         Err(message) => {
@@ -37,6 +47,20 @@ pub(crate) async fn run(handler: &dyn Driven, arguments: &[String]) -> ExitCode 
     }
     let reply = handler.invoke(&bytes, local_context()).await;
     print_reply(&reply)
+}
+
+/// What `--help` prints: the local-mode contract, in a few lines.
+fn usage(program: &str, name: &str) -> String {
+    format!(
+        "usage: {program} [EVENT_FILE | -]\n\n\
+         Runs one invocation of `{name}` locally (AWS_LAMBDA_RUNTIME_API is unset): the event is \
+         read from EVENT_FILE, or from stdin when it is `-` or absent.\n\
+         stdout gets exactly what Lambda would receive; the exit status says which it was:\n  \
+         0  a response\n  \
+         1  an invocation error ({{\"errorType\", \"errorMessage\"}})\n  \
+         {EXIT_BAD_INPUT}  input that cannot be read or is not JSON\n\
+         Logs go to stderr. In Lambda (AWS_LAMBDA_RUNTIME_API set) it serves invocations instead.\n"
+    )
 }
 
 fn read_event(source: &str) -> Result<Vec<u8>, String> {

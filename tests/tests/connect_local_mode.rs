@@ -240,3 +240,24 @@ fn a_failing_init_is_an_init_failed_invocation_error_in_local_mode() {
     run.assert_exit(1);
     assert!(run.stderr.contains("init failed"), "{}", run.describe());
 }
+
+#[test]
+fn help_prints_the_local_mode_usage_on_stdout_and_exits_0() {
+    for flag in ["--help", "-h"] {
+        // Not read as an event file name, and stdin is not waited for.
+        let run = run_starter(&[flag], None);
+        run.assert_exit(0);
+        assert!(
+            run.stdout
+                .starts_with("usage: connect-customer-lookup [EVENT_FILE | -]"),
+            "{}",
+            run.describe()
+        );
+        assert!(
+            run.stdout.contains("2  input that cannot be read"),
+            "{}",
+            run.describe()
+        );
+        assert!(run.stderr.is_empty(), "{}", run.describe());
+    }
+}
