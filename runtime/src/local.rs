@@ -31,7 +31,10 @@ pub(crate) async fn run(handler: &dyn Driven, arguments: &[String]) -> ExitCode 
             .map(std::path::Path::new)
             .and_then(std::path::Path::file_name)
             .map(|file| file.to_string_lossy().into_owned());
-        print!("{}", usage(program.as_deref().unwrap_or(handler.name()), handler.name()));
+        print!(
+            "{}",
+            usage(program.as_deref().unwrap_or(handler.name()), handler.name())
+        );
         return ExitCode::SUCCESS;
     }
     let bytes = match read_event(source) {

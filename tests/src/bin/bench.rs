@@ -659,16 +659,46 @@ fn managed(settings: &Settings) -> Result<Vec<Row>, String> {
     let (count, rounds) = if settings.quick { (800, 3) } else { (4_000, 7) };
     let slots = [("AWS_LAMBDA_MAX_CONCURRENCY", "8")];
     let one_slot = [("AWS_LAMBDA_MAX_CONCURRENCY", "1")];
-    // (what, binary, environment, invocations): one slot serves an eighth as many in the
-    // same time.
-    let runs: [(&str, &PathBuf, &[(&str, &str)], usize); 3] = [
-        ("concurrent_echo", &ours, &slots, count),
-        (ECHO_HAND_WRITTEN.package, &twin, &slots, count),
-        ("concurrent_echo, one slot", &ours, &one_slot, count / 8),
+    /// One binary's run: what it is called, its environment, how many invocations (one slot
+    /// serves an eighth as many in the same time).
+    struct Run<'a> {
+        name: &'a str,
+        binary: &'a PathBuf,
+        env: &'a [(&'a str, &'a str)],
+        count: usize,
+    }
+    let runs = [
+        Run {
+            name: "concurrent_echo",
+            binary: &ours,
+            env: &slots,
+            count,
+        },
+        Run {
+            name: ECHO_HAND_WRITTEN.package,
+            binary: &twin,
+            env: &slots,
+            count,
+        },
+        Run {
+            name: "concurrent_echo, one slot",
+            binary: &ours,
+            env: &one_slot,
+            count: count / 8,
+        },
     ];
     let mut rates: Vec<Vec<f64>> = vec![Vec::new(); runs.len()];
     for round in 0..rounds {
-        for (index, (name, binary, env, count)) in runs.iter().enumerate() {
+        for (
+            index,
+            Run {
+                name,
+                binary,
+                env,
+                count,
+            },
+        ) in runs.iter().enumerate()
+        {
             let report = soak::run_with(
                 name,
                 binary,
