@@ -30,8 +30,8 @@ pub(crate) struct Attrs {
 
 /// How a key is written.
 enum Shape {
-    /// `key = value`.
-    Value,
+    /// `key = value`: what the value is, and an example.
+    Value(&'static str, String),
     /// `key` alone; what it means.
     Flag(&'static str),
     /// `key(item, ..)`; an example.
@@ -44,9 +44,18 @@ fn keys(caller: &Caller) -> Vec<(&'static str, Shape)> {
     if caller.statuses.is_some() {
         keys.push((ERRORS, Shape::List("errors(400, 404)")));
     }
-    keys.push((INIT, Shape::Value));
+    keys.push((
+        INIT,
+        Shape::Value("the path of an async fn", format!("{INIT} = setup")),
+    ));
     if let Some(timeout) = &caller.timeout {
-        keys.push((TIMEOUT_MS, Shape::Value));
+        keys.push((
+            TIMEOUT_MS,
+            Shape::Value(
+                "an integer literal",
+                format!("{TIMEOUT_MS} = {}", timeout.range.end()),
+            ),
+        ));
         if let Some(raised) = &timeout.raised {
             keys.push((raised.flag, Shape::Flag(raised.meaning)));
         }
@@ -102,7 +111,7 @@ impl Attrs {
     }
 }
 
-/// The arguments whose key is accepted, written in its shape, and given once.
+/// The arguments whose key is accepted, each the first time it is given.
 fn shapes(caller: &Caller, tokens: TokenStream, errors: &mut Errors) -> Vec<Given> {
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(metas) => metas,
@@ -136,35 +145,28 @@ fn shapes(caller: &Caller, tokens: TokenStream, errors: &mut Errors) -> Vec<Give
             );
             continue;
         };
-        let shaped = match (shape, &meta) {
-            (Shape::Value, Meta::NameValue(_))
+        // A misshapen argument is still read as given (its value as missing), so that the
+        // handler is judged as the user meant it: `init(setup)` still serves a `&S`.
+        match (shape, &meta) {
+            (Shape::Value(..), Meta::NameValue(_))
             | (Shape::Flag(_), Meta::Path(_))
-            | (Shape::List(_), Meta::List(_)) => true,
-            (Shape::Value, _) => {
-                errors.spanned(&meta, format!("expected `{key} = ...`"));
-                false
-            }
-            (Shape::Flag(meaning), _) => {
-                errors.spanned(
-                    &meta,
-                    format!(
-                        "`{key}` takes no value: write `{key}` alone ({meaning}), or leave it out"
-                    ),
-                );
-                // Still read as given, so the other arguments are judged as the user meant them.
-                true
-            }
-            (Shape::List(example), _) => {
-                errors.spanned(
-                    &meta,
-                    format!("`{key}` takes a list in parentheses, such as `{example}`"),
-                );
-                false
-            }
-        };
+            | (Shape::List(_), Meta::List(_)) => {}
+            (Shape::Value(value, example), _) => errors.spanned(
+                &meta,
+                format!("`{key}` takes {value} after `=`: write `{example}`"),
+            ),
+            (Shape::Flag(meaning), _) => errors.spanned(
+                &meta,
+                format!("`{key}` takes no value: write `{key}` alone ({meaning}), or leave it out"),
+            ),
+            (Shape::List(example), _) => errors.spanned(
+                &meta,
+                format!("`{key}` takes a list in parentheses, such as `{example}`"),
+            ),
+        }
         if given.iter().any(|arg| arg.key == key) {
             errors.spanned(&key, format!("`{key}` is given twice"));
-        } else if shaped {
+        } else {
             given.push(Given { key, meta });
         }
     }
