@@ -73,6 +73,8 @@ pub(crate) enum Layout {
         error: syn::Path,
         /// The extractors that consume the request, recognised by name: they come last.
         body: &'static [&'static str],
+        /// Those extractors, as messages name them: "one `Json<T>` or `Request`".
+        one_body: &'static str,
     },
 }
 
@@ -277,6 +279,7 @@ pub(crate) fn apigw_proxy() -> Caller {
             ),
             error: parse_quote!(::lambda_contract::apigw::ApiError),
             body: &["Json", "Request"],
+            one_body: "one `Json<T>` or `Request`",
         },
         by_value: &[
             ByValue {

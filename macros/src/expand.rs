@@ -43,9 +43,10 @@ pub(crate) fn handler(caller: &Caller, attrs: &Attrs, handler: &Handler) -> Toke
 }
 
 /// What an attribute emits when it reported errors: the user's item unchanged, the errors, and
-/// stand-ins for what it would have generated (`<name>_lambda()`, when the item parsed, and
-/// `main`), so that neither a test calling `<name>_lambda()` nor a missing `main` adds a second
-/// error to the first, and an IDE keeps both names.
+/// stand-ins for what it would have generated: `<name>_lambda()` (when the item parsed), so that
+/// an IDE and a test calling it keep the name, and `main`, so that no second error ("`main`
+/// function not found") hides the first. The stand-ins call nothing of the user's, so they add
+/// no error of their own.
 pub(crate) fn fallback(
     caller: &Caller,
     attrs: &Attrs,

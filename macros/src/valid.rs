@@ -129,11 +129,12 @@ fn check_returns_result(caller: &Caller, handler: &Handler, errors: &mut Errors)
     }
 }
 
-/// An extractor that consumes the request (`Json<T>`, `Request`) comes after every other one.
+/// An extractor that consumes the request (the proxy's `Json<T>`, `Request`) comes after every
+/// other one.
 /// Judged by name, as axum-macros does: a type the rule does not recognise is still judged by
 /// the runtime's extractor traits, at its own type.
 fn check_body_last(caller: &Caller, handler: &Handler, errors: &mut Errors) {
-    let Layout::Extractors { body, .. } = &caller.layout else {
+    let Layout::Extractors { body, one_body, .. } = &caller.layout else {
         return;
     };
     let is_body = |ty: &Type| {
@@ -169,7 +170,7 @@ fn check_body_last(caller: &Caller, handler: &Handler, errors: &mut Errors) {
         let message = if later_body {
             format!(
                 "`{ty}` reads the request body, and so does a later parameter: the body is read once, so a \
-                 handler takes one `Json<T>` or `Request`, as its last parameter"
+                 handler takes {one_body}, as its last parameter"
             )
         } else {
             format!(
