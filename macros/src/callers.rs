@@ -109,12 +109,12 @@ pub(crate) struct Returns {
     pub(crate) whole: Call,
 }
 
-/// A runtime call on a value of the user's type `T`: `wrap(<T as trait_>::method(args))`. The
-/// generator spans every token of it at `T`, so that the trait's bound is reported there.
+/// A runtime call on a value of the user's type `T`: `wrap(<T as Trait>::method(args))`, where
+/// `function` is `Trait::method`. The generator spans every token of it at `T`, so that the
+/// trait's bound is reported there.
 pub(crate) struct Call {
     pub(crate) wrap: Option<syn::Path>,
-    pub(crate) trait_: syn::Path,
-    pub(crate) method: syn::Ident,
+    pub(crate) function: syn::Path,
     pub(crate) args: &'static [Arg],
 }
 
@@ -154,16 +154,11 @@ pub(crate) fn private(path: TokenStream) -> syn::Path {
     parse_quote!(::lambda_contract::__private::#path)
 }
 
-fn ident(name: &str) -> syn::Ident {
-    syn::Ident::new(name, proc_macro2::Span::call_site())
-}
-
-/// A call `<T as trait_>::method(args)`, wrapped or not.
-fn call(wrap: Option<syn::Path>, trait_: syn::Path, method: &str, args: &'static [Arg]) -> Call {
+/// A call `<T as Trait>::method(args)` (`function` is `Trait::method`), wrapped or not.
+fn call(wrap: Option<syn::Path>, function: syn::Path, args: &'static [Arg]) -> Call {
     Call {
         wrap,
-        trait_,
-        method: ident(method),
+        function,
         args,
     }
 }
@@ -198,14 +193,12 @@ pub(crate) fn connect() -> Caller {
         layout: Layout::EventFirst {
             event: Event::Converted(call(
                 None,
-                private(quote!(connect::EventParam)),
-                "from_event",
+                private(quote!(connect::EventParam::from_event)),
                 &[Arg::Value],
             )),
             context: call(
                 None,
-                private(quote!(connect::ContextParam)),
-                "from_context",
+                private(quote!(connect::ContextParam::from_context)),
                 &[Arg::Value],
             ),
         },
@@ -224,20 +217,17 @@ pub(crate) fn connect() -> Caller {
             ),
             ok: call(
                 Some(private(quote!(connect::Outcome::Response))),
-                private(quote!(connect::ConnectResponse)),
-                "encode_response",
+                private(quote!(connect::ConnectResponse::encode_response)),
                 &[Arg::Borrowed, Arg::Bool(false)],
             ),
             err: call(
                 None,
-                private(quote!(connect::HandlerError)),
-                "fail",
+                private(quote!(connect::HandlerError::fail)),
                 &[Arg::Value],
             ),
             whole: call(
                 None,
-                private(quote!(connect::HandlerResult)),
-                "into_outcome",
+                private(quote!(connect::HandlerResult::into_outcome)),
                 &[Arg::Value],
             ),
         },
@@ -253,8 +243,7 @@ pub(crate) fn apigw_proxy() -> Caller {
     let respond = || {
         call(
             Some(parse_quote!(::core::result::Result::Ok)),
-            private(quote!(apigw::IntoResponse)),
-            "into_response",
+            private(quote!(apigw::IntoResponse::into_response)),
             &[Arg::Value],
         )
     };
@@ -267,14 +256,12 @@ pub(crate) fn apigw_proxy() -> Caller {
         layout: Layout::Extractors {
             parts: call(
                 None,
-                private(quote!(apigw::FromRequestParts)),
-                "from_request_parts",
+                private(quote!(apigw::FromRequestParts::from_request_parts)),
                 &[Arg::Borrowed, Arg::Context],
             ),
             last: call(
                 None,
-                private(quote!(apigw::FromRequest)),
-                "from_request",
+                private(quote!(apigw::FromRequest::from_request)),
                 &[Arg::Value, Arg::Context],
             ),
             error: parse_quote!(::lambda_contract::apigw::ApiError),
@@ -310,8 +297,7 @@ pub(crate) fn apigw_proxy() -> Caller {
             ok: respond(),
             err: call(
                 Some(parse_quote!(::core::result::Result::Err)),
-                private(quote!(apigw::HandlerError<_>)),
-                "into_api_error",
+                private(quote!(apigw::HandlerError<_>::into_api_error)),
                 &[Arg::Value],
             ),
             whole: respond(),
@@ -341,8 +327,7 @@ pub(crate) fn apigw_custom() -> Caller {
             event: Event::Named { inferred: 3 },
             context: call(
                 None,
-                private(quote!(apigw_custom::ContextParam)),
-                "from_context",
+                private(quote!(apigw_custom::ContextParam::from_context)),
                 &[Arg::Value],
             ),
         },
@@ -355,20 +340,17 @@ pub(crate) fn apigw_custom() -> Caller {
             ),
             ok: call(
                 Some(private(quote!(apigw_custom::Outcome::Response))),
-                private(quote!(apigw_custom::ResponseBody)),
-                "to_json",
+                private(quote!(apigw_custom::ResponseBody::to_json)),
                 &[Arg::Borrowed],
             ),
             err: call(
                 Some(private(quote!(apigw_custom::Outcome::Failed))),
-                private(quote!(apigw_custom::HandlerError<_>)),
-                "into_api_error",
+                private(quote!(apigw_custom::HandlerError<_>::into_api_error)),
                 &[Arg::Value],
             ),
             whole: call(
                 None,
-                private(quote!(apigw_custom::HandlerResult<_>)),
-                "into_outcome",
+                private(quote!(apigw_custom::HandlerResult<_>::into_outcome)),
                 &[Arg::Value],
             ),
         },

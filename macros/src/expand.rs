@@ -346,7 +346,7 @@ fn outcome(caller: &Caller, handler: &Handler, locals: &Locals) -> TokenStream {
 }
 
 impl Call {
-    /// `wrap(<ty as trait_>::method(args))` on `value`, every token spanned at `ty` (as
+    /// `wrap(<ty as Trait>::method(args))` on `value`, every token spanned at `ty` (as
     /// [`nameable`] makes it), so that the trait's bound is reported at the user's type.
     fn render(&self, ty: &Type, value: &syn::Ident, locals: &Locals) -> TokenStream {
         let span = ty.span();
@@ -356,13 +356,16 @@ impl Call {
             Arg::Value => quote_spanned!(span=> #value),
             Arg::Borrowed => quote_spanned!(span=> &#value),
             Arg::Context => quote_spanned!(span=> #context),
-            Arg::Bool(bool) => {
-                let bool = syn::LitBool::new(*bool, span);
-                quote!(#bool)
-            }
+            Arg::Bool(bool) => syn::LitBool::new(*bool, span).into_token_stream(),
         });
-        let trait_ = at(&self.trait_, span);
-        let method = respan(&self.method, span);
+        let mut trait_ = self.function.clone();
+        let method = trait_
+            .segments
+            .pop()
+            .map(|method| method.into_value().ident);
+        // The path's last `::` stays with the trait once the method is popped.
+        trait_.segments.pop_punct();
+        let (trait_, method) = (at(&trait_, span), at(&method, span));
         let call = quote_spanned!(span=> <#ty as #trait_>::#method(#(#args),*));
         match &self.wrap {
             Some(wrap) => {
