@@ -183,11 +183,11 @@ fn glue(caller: &Caller, attrs: &Attrs, handler: &Handler) -> TokenStream {
         context,
         ..
     } = &locals;
-    let inputs = handler.params.iter().filter_map(|param| match &param.role {
+    let first_input = handler.params.iter().find_map(|param| match &param.role {
         Role::Input(ty) => Some(ty),
         _ => None,
     });
-    let lambda = lambda_fn(caller, inputs.clone().next());
+    let lambda = lambda_fn(caller, first_input);
     let leading = leading_args(caller, attrs, handler, attrs.init.as_ref());
     let body = match &caller.layout {
         Layout::EventFirst { event, context } => {
