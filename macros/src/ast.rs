@@ -78,7 +78,7 @@ pub(crate) enum Role {
     /// `self`.
     Receiver,
     /// `impl Trait`.
-    ImplTrait,
+    ImplTrait(Type),
     /// Beyond the event, the state and the context.
     Surplus,
 }
@@ -146,7 +146,7 @@ impl Role {
         let ty = &*typed.ty;
         let event_first = matches!(caller.layout, Layout::EventFirst { .. });
         match ty {
-            Type::ImplTrait(_) => Role::ImplTrait,
+            Type::ImplTrait(_) => Role::ImplTrait(ty.clone()),
             _ if event_first && index > 2 => Role::Surplus,
             Type::Reference(reference) => match taken_by_value(caller, &reference.elem) {
                 Some(by_value) => Role::Borrowed(by_value, (*reference.elem).clone()),

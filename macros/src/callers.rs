@@ -171,6 +171,8 @@ const CONTEXT: ByValue = ByValue {
 
 /// `#[connect_handler]`: an Amazon Connect flow block's Lambda function.
 pub(crate) fn connect() -> Caller {
+    // The caller's runtime module, under `__private`.
+    let runtime = |path: TokenStream| private(quote!(connect::#path));
     Caller {
         attribute: "connect_handler",
         what: "a Connect handler",
@@ -193,12 +195,12 @@ pub(crate) fn connect() -> Caller {
         layout: Layout::EventFirst {
             event: Event::Converted(call(
                 None,
-                private(quote!(connect::EventParam::from_event)),
+                runtime(quote!(EventParam::from_event)),
                 &[Arg::Value],
             )),
             context: call(
                 None,
-                private(quote!(connect::ContextParam::from_context)),
+                runtime(quote!(ContextParam::from_context)),
                 &[Arg::Value],
             ),
         },
@@ -216,23 +218,23 @@ pub(crate) fn connect() -> Caller {
                  write `-> Result<T, lambda_contract::Error>`",
             ),
             ok: call(
-                Some(private(quote!(connect::Outcome::Response))),
-                private(quote!(connect::ConnectResponse::encode_response)),
+                Some(runtime(quote!(Outcome::Response))),
+                runtime(quote!(ConnectResponse::encode_response)),
                 &[Arg::Borrowed, Arg::Bool(false)],
             ),
             err: call(
                 None,
-                private(quote!(connect::HandlerError::fail)),
+                runtime(quote!(HandlerError::fail)),
                 &[Arg::Value],
             ),
             whole: call(
                 None,
-                private(quote!(connect::HandlerResult::into_outcome)),
+                runtime(quote!(HandlerResult::into_outcome)),
                 &[Arg::Value],
             ),
         },
         lambda: Lambda {
-            path: private(quote!(connect::lambda)),
+            path: runtime(quote!(lambda)),
             args: &[LambdaArg::Name, LambdaArg::Init, LambdaArg::TimeoutMs],
         },
     }
@@ -240,10 +242,12 @@ pub(crate) fn connect() -> Caller {
 
 /// `#[apigw_proxy]`: an API Gateway proxy integration's (or an ALB's) Lambda function.
 pub(crate) fn apigw_proxy() -> Caller {
+    // The caller's runtime module, under `__private`.
+    let runtime = |path: TokenStream| private(quote!(apigw::#path));
     let respond = || {
         call(
             Some(parse_quote!(::core::result::Result::Ok)),
-            private(quote!(apigw::IntoResponse::into_response)),
+            runtime(quote!(IntoResponse::into_response)),
             &[Arg::Value],
         )
     };
@@ -256,12 +260,12 @@ pub(crate) fn apigw_proxy() -> Caller {
         layout: Layout::Extractors {
             parts: call(
                 None,
-                private(quote!(apigw::FromRequestParts::from_request_parts)),
+                runtime(quote!(FromRequestParts::from_request_parts)),
                 &[Arg::Borrowed, Arg::Context],
             ),
             last: call(
                 None,
-                private(quote!(apigw::FromRequest::from_request)),
+                runtime(quote!(FromRequest::from_request)),
                 &[Arg::Value, Arg::Context],
             ),
             error: parse_quote!(::lambda_contract::apigw::ApiError),
@@ -297,13 +301,13 @@ pub(crate) fn apigw_proxy() -> Caller {
             ok: respond(),
             err: call(
                 Some(parse_quote!(::core::result::Result::Err)),
-                private(quote!(apigw::HandlerError<_>::into_api_error)),
+                runtime(quote!(HandlerError<_>::into_api_error)),
                 &[Arg::Value],
             ),
             whole: respond(),
         },
         lambda: Lambda {
-            path: private(quote!(apigw::lambda)),
+            path: runtime(quote!(lambda)),
             args: &[LambdaArg::Name, LambdaArg::Init],
         },
     }
@@ -311,6 +315,8 @@ pub(crate) fn apigw_proxy() -> Caller {
 
 /// `#[apigw_custom]`: an API Gateway custom (non-proxy) integration's Lambda function.
 pub(crate) fn apigw_custom() -> Caller {
+    // The caller's runtime module, under `__private`.
+    let runtime = |path: TokenStream| private(quote!(apigw_custom::#path));
     Caller {
         attribute: "apigw_custom",
         what: "an API Gateway custom-integration handler",
@@ -327,7 +333,7 @@ pub(crate) fn apigw_custom() -> Caller {
             event: Event::Named { inferred: 3 },
             context: call(
                 None,
-                private(quote!(apigw_custom::ContextParam::from_context)),
+                runtime(quote!(ContextParam::from_context)),
                 &[Arg::Value],
             ),
         },
@@ -339,23 +345,23 @@ pub(crate) fn apigw_custom() -> Caller {
                  `-> Result<T, lambda_contract::apigw::ApiError>`",
             ),
             ok: call(
-                Some(private(quote!(apigw_custom::Outcome::Response))),
-                private(quote!(apigw_custom::ResponseBody::to_json)),
+                Some(runtime(quote!(Outcome::Response))),
+                runtime(quote!(ResponseBody::to_json)),
                 &[Arg::Borrowed],
             ),
             err: call(
-                Some(private(quote!(apigw_custom::Outcome::Failed))),
-                private(quote!(apigw_custom::HandlerError<_>::into_api_error)),
+                Some(runtime(quote!(Outcome::Failed))),
+                runtime(quote!(HandlerError<_>::into_api_error)),
                 &[Arg::Value],
             ),
             whole: call(
                 None,
-                private(quote!(apigw_custom::HandlerResult<_>::into_outcome)),
+                runtime(quote!(HandlerResult<_>::into_outcome)),
                 &[Arg::Value],
             ),
         },
         lambda: Lambda {
-            path: private(quote!(apigw_custom::lambda)),
+            path: runtime(quote!(lambda)),
             args: &[LambdaArg::Name, LambdaArg::Statuses, LambdaArg::Init],
         },
     }

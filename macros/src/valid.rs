@@ -52,12 +52,9 @@ fn check_params(caller: &Caller, attrs: &Attrs, handler: &Handler, errors: &mut 
                 arg,
                 format!("{what} is a free function, not a method: remove `self`"),
             ),
-            Role::ImplTrait => {
-                let syn::FnArg::Typed(typed) = arg else {
-                    continue;
-                };
+            Role::ImplTrait(ty) => {
                 errors.spanned(
-                    &typed.ty,
+                    ty,
                     format!("{what} cannot take `impl Trait`: Lambda calls one concrete function; name the type"),
                 );
             }
