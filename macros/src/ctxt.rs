@@ -25,8 +25,12 @@ impl Errors {
         self.push(syn::Error::new(span, message));
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.errors.is_none()
+    /// Ends the collection: `Err` with every error as `compile_error!`s, if there was one.
+    pub(crate) fn check(self) -> Result<(), TokenStream> {
+        match self.errors {
+            Some(errors) => Err(errors.to_compile_error()),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn to_compile_errors(&self) -> TokenStream {
