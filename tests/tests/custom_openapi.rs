@@ -330,22 +330,11 @@ fn velocity(classpath: &str, cases: &[Render<'_>]) -> Vec<Result<String, String>
         let fields: Vec<String> = fields.iter().map(|field| BASE64.encode(field)).collect();
         writeln!(lines, "{}", fields.join(" ")).expect("a string");
     }
-    let file = std::env::temp_dir().join(format!("velocity-cases-{}.txt", std::process::id()));
-    std::fs::write(&file, lines).expect("a temporary file");
-    let output = external::run_java(&[
-        "-cp",
-        classpath,
-        &external::tool("VelocityTemplates.java")
-            .display()
-            .to_string(),
-        &file.display().to_string(),
-    ]);
-    let _ = std::fs::remove_file(&file);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the Velocity harness failed:\n{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = external::run_tool(
+        "VelocityTemplates.java",
+        Some(classpath),
+        "velocity-cases",
+        &lines,
     );
     let decode =
         |text: &str| String::from_utf8(BASE64.decode(text).expect("base64")).expect("UTF-8");

@@ -515,21 +515,7 @@ async fn java_agrees_on_every_message() {
             count += 1;
         }
     }
-    let file = std::env::temp_dir().join(format!("selection-patterns-{}.txt", std::process::id()));
-    std::fs::write(&file, cases).expect("a temporary file");
-    let output = external::run_java(&[
-        &external::tool("SelectionPatterns.java")
-            .display()
-            .to_string(),
-        &file.display().to_string(),
-    ]);
-    let _ = std::fs::remove_file(&file);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "java.util.regex disagrees:\n{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = external::run_tool("SelectionPatterns.java", None, "selection-patterns", &cases);
     assert!(
         stdout.contains(&format!(
             "{} sets of patterns, {count} messages, 0 disagreements",

@@ -70,6 +70,30 @@ pub fn run_java(arguments: &[&str]) -> Output {
         .unwrap_or_else(|error| panic!("cannot run java {arguments:?}: {error}"))
 }
 
+/// Runs the single-file Java program `tool` (under `tests/tools/`, with `classpath` if any)
+/// on `cases`, written to a temporary file named after `name` and this process, and fails the
+/// test, with both outputs, unless it exits 0. Returns its stdout.
+pub fn run_tool(tool_file: &str, classpath: Option<&str>, name: &str, cases: &str) -> String {
+    let file = std::env::temp_dir().join(format!("{name}-{}.txt", std::process::id()));
+    std::fs::write(&file, cases).expect("a temporary file");
+    let program = tool(tool_file).display().to_string();
+    let file_argument = file.display().to_string();
+    let mut arguments = Vec::new();
+    if let Some(classpath) = classpath {
+        arguments.extend(["-cp", classpath]);
+    }
+    arguments.extend([program.as_str(), file_argument.as_str()]);
+    let output = run_java(&arguments);
+    let _ = std::fs::remove_file(&file);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{tool_file} failed:\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 /// A text as the tools' case files hold it: comma-separated hexadecimal code points.
 pub fn code_points(text: &str) -> String {
     text.chars()
