@@ -82,9 +82,10 @@ pub(crate) enum Layout {
 pub(crate) enum Event {
     /// Converted by a runtime call on the parameter's type.
     Converted(Call),
-    /// Passed as it is: the parameter's type is the first type argument of the runtime's
-    /// `lambda`, judged by its bound there; the `inferred` others are `_`.
-    Named { inferred: usize },
+    /// Passed as it is, read from the payload by the parser that this runtime call, made at
+    /// the parameter's type (`<T as Input>::parser()`), gives `lambda` as an argument: a type
+    /// that cannot be the input is reported there, once.
+    Parsed(syn::Path),
 }
 
 /// A type taken by value, and what messages say of it.
@@ -147,6 +148,8 @@ pub(crate) enum LambdaArg {
     TimeoutMs,
     /// The `errors(..)` statuses, as a `&'static [u16]`.
     Statuses,
+    /// The input's parser (see [`Event::Parsed`]).
+    Parser,
 }
 
 /// A path into the runtime's hidden module: the only way generated code reaches the runtime.
@@ -330,7 +333,7 @@ pub(crate) fn apigw_custom() -> Caller {
                            a successful return is `Ok(..)`, sent as 200",
         }),
         layout: Layout::EventFirst {
-            event: Event::Named { inferred: 3 },
+            event: Event::Parsed(runtime(quote!(Input::parser))),
             context: call(
                 None,
                 runtime(quote!(ContextParam::from_context)),
@@ -362,7 +365,12 @@ pub(crate) fn apigw_custom() -> Caller {
         },
         lambda: Lambda {
             path: runtime(quote!(lambda)),
-            args: &[LambdaArg::Name, LambdaArg::Statuses, LambdaArg::Init],
+            args: &[
+                LambdaArg::Name,
+                LambdaArg::Statuses,
+                LambdaArg::Parser,
+                LambdaArg::Init,
+            ],
         },
     }
 }

@@ -55,15 +55,10 @@ pub(crate) fn fallback(
     errors: TokenStream,
 ) -> TokenStream {
     let stand_in = handler.map(|handler| {
-        let input = match &caller.layout {
-            Layout::EventFirst {
-                event: Event::Named { .. },
-                ..
-            } => Some(syn::parse_quote!(())),
-            _ => None,
-        };
-        let lambda = lambda_fn(caller, input.as_ref());
-        let leading = leading_args(caller, attrs, handler, None);
+        // Any type the parser takes: the stand-in is never called.
+        let input: Type = syn::parse_quote!(());
+        let lambda = &caller.lambda.path;
+        let leading = leading_args(caller, attrs, handler, None, Some(&input));
         let glue = quote! {
             #lambda(#(#leading,)* |_, _, _| ::core::future::pending())
         };
@@ -102,31 +97,13 @@ fn glue_fn(caller: &Caller, handler: &Handler, body: TokenStream) -> TokenStream
     }
 }
 
-/// The caller's `lambda`, its input's type named first when the caller's bound judges it.
-fn lambda_fn(caller: &Caller, input: Option<&Type>) -> TokenStream {
-    let path = &caller.lambda.path;
-    match (&caller.layout, input) {
-        (
-            Layout::EventFirst {
-                event: Event::Named { inferred },
-                ..
-            },
-            Some(ty),
-        ) => {
-            let path = at(path, ty.span());
-            let inferred = (0..*inferred).map(|_| quote_spanned!(ty.span()=> _));
-            quote_spanned!(ty.span()=> #path::<#ty, #(#inferred),*>)
-        }
-        _ => path.to_token_stream(),
-    }
-}
-
 /// What the caller's `lambda` takes before the function calling the handler.
 fn leading_args(
     caller: &Caller,
     attrs: &Attrs,
     handler: &Handler,
     init: Option<&syn::Path>,
+    input: Option<&Type>,
 ) -> Vec<TokenStream> {
     caller
         .lambda
@@ -150,6 +127,20 @@ fn leading_args(
                     .map(|&status| Literal::u16_unsuffixed(status));
                 quote!(&[#(#statuses),*])
             }
+            LambdaArg::Parser => match (&caller.layout, input) {
+                (
+                    Layout::EventFirst {
+                        event: Event::Parsed(parser),
+                        ..
+                    },
+                    Some(ty),
+                ) => {
+                    let parser = qualified(parser, ty);
+                    quote_spanned!(ty.span()=> #parser())
+                }
+                // No input parameter: an error of its own already; no parser to take.
+                _ => quote!(::core::unreachable!()),
+            },
         })
         .collect()
 }
@@ -187,8 +178,8 @@ fn glue(caller: &Caller, attrs: &Attrs, handler: &Handler) -> TokenStream {
         Role::Input(ty) => Some(ty),
         _ => None,
     });
-    let lambda = lambda_fn(caller, first_input);
-    let leading = leading_args(caller, attrs, handler, attrs.init.as_ref());
+    let lambda = &caller.lambda.path;
+    let leading = leading_args(caller, attrs, handler, attrs.init.as_ref(), first_input);
     let body = match &caller.layout {
         Layout::EventFirst { event, context } => {
             call_event_first(caller, handler, &locals, event, context)
@@ -220,8 +211,8 @@ fn call_event_first(
         Some(match &param.role {
             Role::Input(ty) => match event {
                 Event::Converted(call) => call.render(ty, &locals.input, locals),
-                // Judged by `lambda`'s bound, which names the type.
-                Event::Named { .. } => respan(&locals.input, ty.span()).into_token_stream(),
+                // Judged where its parser is taken.
+                Event::Parsed(_) => respan(&locals.input, ty.span()).into_token_stream(),
             },
             Role::State(ty) => respan(&locals.state, ty.span()).into_token_stream(),
             Role::Context(ty) => context.render(ty, &locals.context, locals),
@@ -358,15 +349,8 @@ impl Call {
             Arg::Context => quote_spanned!(span=> #context),
             Arg::Bool(bool) => syn::LitBool::new(*bool, span).into_token_stream(),
         });
-        let mut trait_ = self.function.clone();
-        let method = trait_
-            .segments
-            .pop()
-            .map(|method| method.into_value().ident);
-        // The path's last `::` stays with the trait once the method is popped.
-        trait_.segments.pop_punct();
-        let (trait_, method) = (at(&trait_, span), at(&method, span));
-        let call = quote_spanned!(span=> <#ty as #trait_>::#method(#(#args),*));
+        let function = qualified(&self.function, ty);
+        let call = quote_spanned!(span=> #function(#(#args),*));
         match &self.wrap {
             Some(wrap) => {
                 let wrap = at(wrap, span);
@@ -375,6 +359,21 @@ impl Call {
             None => call,
         }
     }
+}
+
+/// `Trait::method` as `<T as Trait>::method`, spanned at `ty`: the bound is the call's own,
+/// reported at the user's type with no note into the glue.
+fn qualified(function: &syn::Path, ty: &Type) -> TokenStream {
+    let span = ty.span();
+    let mut trait_ = function.clone();
+    let method = trait_
+        .segments
+        .pop()
+        .map(|method| method.into_value().ident);
+    // The path's last `::` stays with the trait once the method is popped.
+    trait_.segments.pop_punct();
+    let (trait_, method) = (at(&trait_, span), at(&method, span));
+    quote_spanned!(span=> <#ty as #trait_>::#method)
 }
 
 /// A local of the generated glue. Call-site hygiene, so it can be re-spanned at the user's

@@ -194,9 +194,9 @@ impl std::error::Error for InvalidStatus {}
 
 /// The custom-integration contract, as the generated glue uses it.
 ///
-/// The payload's text is parsed straight into the input with `parse`, which [`glue::lambda`]
-/// chooses: so the contract holds for any input type, and an input that cannot deserialize is
-/// reported once, by `lambda`'s bound, at the user's type.
+/// The payload's text is parsed straight into the input with `parse`, which the macro takes
+/// from [`glue::Input::parser`] at the user's type: so the contract holds for any input type,
+/// and an input that cannot deserialize is reported once, there.
 #[doc(hidden)]
 pub struct ApiGatewayCustom<T> {
     name: &'static str,
@@ -366,16 +366,18 @@ pub mod glue {
     }
 
     /// Assembles a custom-integration handler's glue. `errors` are the declared statuses,
-    /// checked by the macro. There is no caller timeout of its own: Lambda's remaining time
-    /// bounds the handler, and running out of it is a 504.
+    /// checked by the macro; `parse` reads the input, from [`Input::parser`] (called by the
+    /// macro at the input's type, so a type that cannot be the input is reported there, once).
+    /// There is no caller timeout of its own: Lambda's remaining time bounds the handler, and
+    /// running out of it is a 504.
     pub fn lambda<T, I, F, Fut>(
         name: &'static str,
         errors: &'static [u16],
+        parse: fn(&str) -> Result<T, serde_json::Error>,
         init: I,
         function: F,
     ) -> Lambda<ApiGatewayCustom<T>, I, F>
     where
-        T: Input,
         I: Init,
         F: Fn(T, &'static I::State, &Context) -> Fut,
         Fut: Future<Output = Outcome>,
@@ -383,7 +385,7 @@ pub mod glue {
         let contract = ApiGatewayCustom {
             name,
             statuses: ErrorStatuses::from_valid(errors),
-            parse: parse::<T>,
+            parse,
         };
         Lambda::new(name, contract, init, None, function)
     }
@@ -396,12 +398,18 @@ pub mod glue {
                 `serde::Deserialize` for it (a payload that does not deserialize is answered 400 before \
                 the handler runs)"
     )]
-    pub trait Input: DeserializeOwned {}
+    pub trait Input: Sized {
+        /// How the glue reads the input from the payload's text.
+        fn parser() -> fn(&str) -> Result<Self, serde_json::Error>;
+    }
 
-    impl<T: DeserializeOwned> Input for T {}
-
-    fn parse<T: Input>(json: &str) -> Result<T, serde_json::Error> {
-        serde_json::from_str(json)
+    // `do_not_recommend`: a type that is not `Deserialize` is reported as not an `Input`,
+    // with its note, rather than through serde's traits.
+    #[diagnostic::do_not_recommend]
+    impl<T: DeserializeOwned> Input for T {
+        fn parser() -> fn(&str) -> Result<T, serde_json::Error> {
+            |json| serde_json::from_str(json)
+        }
     }
 
     crate::glue::context_param!(

@@ -63,6 +63,7 @@ fn handler() -> impl crate::Handler {
     lambda(
         "get_user",
         &[404, 503],
+        <GetUser as Input>::parser(),
         crate::handler::no_init,
         |input: GetUser, _: &'static (), _: &Context| {
             let future = get_user(input);
@@ -84,6 +85,7 @@ fn boxed() -> impl crate::Handler {
     lambda(
         "boxed",
         &[],
+        <Value as Input>::parser(),
         crate::handler::no_init,
         |input: Value, _: &'static (), _: &Context| {
             let future = boxed_error(input);
@@ -96,6 +98,7 @@ fn unserializable() -> impl crate::Handler {
     lambda(
         "unserializable",
         &[],
+        <Value as Input>::parser(),
         crate::handler::no_init,
         |_: Value, _: &'static (), _: &Context| async {
             // A map with non-string keys is not JSON.
