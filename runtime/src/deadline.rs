@@ -1,10 +1,126 @@
 //! The two pieces every call of a handler's function runs under: its deadline (the caller's
-//! own limit, or what Lambda has left, whichever comes first) and the text of a caught panic.
+//! own limit, or what Lambda has left, whichever comes first) and the panic capture, put
+//! together by [`guarded`]: once per invocation for every caller so far, and once per record,
+//! through [`each`], for a caller whose event is a batch.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::Poll;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures_util::future::Either;
+use futures_util::{FutureExt, StreamExt};
+
+/// What one call of the user's function came to, under its deadline and the panic capture.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Called<T> {
+    /// It returned this.
+    Returned(T),
+    /// It panicked, with this text.
+    Panicked(String),
+    /// It was abandoned at its deadline, this long after its call.
+    TimedOut(Duration),
+}
+
+/// The future of one [`guarded`] call: a named type, so it holds (and borrows) only the
+/// handler's future, not the closure that made it.
+pub(crate) type Guarded<Fut> = Either<
+    std::future::Ready<Called<<Fut as Future>::Output>>,
+    futures_util::future::Map<Deadline<CatchUnwind<Fut>>, Conclude<<Fut as Future>::Output>>,
+>;
+
+type CatchUnwind<Fut> = futures_util::future::CatchUnwind<AssertUnwindSafe<Fut>>;
+type Conclude<T> = fn(Result<std::thread::Result<T>, Duration>) -> Called<T>;
+
+/// Calls `call` (the user's function on its arguments) inside the panic capture, so a panic
+/// before its first `.await` is caught like one after, and runs the future it returns under
+/// its deadline: `timeout` counted from now, or Lambda's `lambda_deadline` (ms since the Unix
+/// epoch, 0 for none), whichever comes first.
+///
+/// Built from combinators rather than an `async` block: a block would keep the handler's
+/// future twice over (once as a captured value, once pinned in its body).
+pub(crate) fn guarded<Fut: Future>(
+    call: impl FnOnce() -> Fut,
+    timeout: Option<Duration>,
+    lambda_deadline: u64,
+) -> Guarded<Fut> {
+    match std::panic::catch_unwind(AssertUnwindSafe(call)) {
+        Err(panic) => Either::Left(std::future::ready(Called::Panicked(panic_message(&*panic)))),
+        Ok(future) => {
+            let call = Deadline::new(
+                AssertUnwindSafe(future).catch_unwind(),
+                timeout,
+                lambda_deadline,
+            );
+            let conclude: Conclude<Fut::Output> = |outcome| match outcome {
+                Ok(Ok(output)) => Called::Returned(output),
+                Ok(Err(panic)) => Called::Panicked(panic_message(&*panic)),
+                Err(limit) => Called::TimedOut(limit),
+            };
+            Either::Right(call.map(conclude))
+        }
+    }
+}
+
+/// Time kept back from Lambda's deadline for a batch's records beyond [`DEADLINE_MARGIN`]:
+/// the records still running then are reported failed, and the batch's answer (encoded after
+/// them) still reaches the Runtime API before the invocation itself would be abandoned.
+const BATCH_MARGIN: Duration = Duration::from_millis(100);
+
+/// How the records of a batch run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// One at a time, in order; the first that fails stops the batch (a stream, a FIFO queue).
+    InOrder,
+    /// Up to this many at once (a standard queue).
+    AtOnce(usize),
+}
+
+/// Calls the function once per record, each call [`guarded`] (its own panic capture; the
+/// batch's `timeout` and Lambda's deadline less [`BATCH_MARGIN`]), as `schedule` says, and
+/// returns what each came to, in the records' order: `None` for a record not run because an
+/// earlier one `failed` in an ordered batch. What a batch caller's glue calls, inside the
+/// invocation's own [`guarded`] call.
+pub async fn each<R, Fut: Future>(
+    records: Vec<R>,
+    schedule: Schedule,
+    timeout: Option<Duration>,
+    lambda_deadline: u64,
+    call: impl Fn(R) -> Fut,
+    failed: impl Fn(&Called<Fut::Output>) -> bool,
+) -> Vec<Option<Called<Fut::Output>>> {
+    let lambda_deadline = match lambda_deadline {
+        0 => 0,
+        deadline => deadline
+            .saturating_sub(BATCH_MARGIN.as_millis() as u64)
+            .max(1),
+    };
+    let one = |record: R| guarded(|| call(record), timeout, lambda_deadline);
+    match schedule {
+        Schedule::AtOnce(limit) => {
+            futures_util::stream::iter(records.into_iter().map(one))
+                .buffered(limit.max(1))
+                .map(Some)
+                .collect()
+                .await
+        }
+        Schedule::InOrder => {
+            let mut calls = Vec::with_capacity(records.len());
+            let mut records = records.into_iter();
+            for record in records.by_ref() {
+                let called = one(record).await;
+                let stop = failed(&called);
+                calls.push(Some(called));
+                if stop {
+                    break;
+                }
+            }
+            calls.extend(records.map(|_| None));
+            calls
+        }
+    }
+}
 
 /// Time kept back from Lambda's own deadline so an abandoned handler's error still reaches
 /// the Runtime API before the sandbox is frozen.
@@ -127,6 +243,7 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 mod tests {
     use super::*;
     use lambda_runtime::Context;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn deadline_takes_the_shorter_limit() {
@@ -238,5 +355,151 @@ mod tests {
         assert_eq!(panic_message(&*formatted), "boom 7");
         let other = std::panic::catch_unwind(|| std::panic::panic_any(7_u8)).unwrap_err();
         assert_eq!(panic_message(&*other), "a non-string panic payload");
+    }
+
+    /// A record of the batch tests: what its call does.
+    #[derive(Clone, Copy, Debug)]
+    enum Record {
+        Ok(u32),
+        Fail(u32),
+        PanicAtOnce,
+        PanicLater,
+        Hang,
+    }
+
+    async fn process(
+        record: Record,
+        running: &AtomicUsize,
+        peak: &AtomicUsize,
+    ) -> Result<u32, u32> {
+        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+        peak.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        running.fetch_sub(1, Ordering::SeqCst);
+        match record {
+            Record::Ok(n) => Ok(n),
+            Record::Fail(n) => Err(n),
+            Record::PanicLater => panic!("record panics"),
+            Record::Hang => std::future::pending().await,
+            Record::PanicAtOnce => unreachable!("panics before its future is made"),
+        }
+    }
+
+    /// Runs `records` through [`each`] with a 200 ms limit a record; the calls and the most
+    /// that ran at once.
+    async fn batch(
+        records: &[Record],
+        schedule: Schedule,
+    ) -> (Vec<Option<Called<Result<u32, u32>>>>, usize) {
+        let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let calls = each(
+            records.to_vec(),
+            schedule,
+            Some(Duration::from_millis(200)),
+            0,
+            |record| {
+                if let Record::PanicAtOnce = record {
+                    panic!("record panics at once");
+                }
+                process(record, &running, &peak)
+            },
+            |called| !matches!(called, Called::Returned(Ok(_))),
+        )
+        .await;
+        (calls, peak.load(Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn every_record_is_called_and_answered_in_order_up_to_the_limit_at_once() {
+        let records: Vec<Record> = (0..7).map(Record::Ok).collect();
+        let (calls, peak) = batch(&records, Schedule::AtOnce(3)).await;
+        let expected: Vec<_> = (0..7).map(|n| Some(Called::Returned(Ok(n)))).collect();
+        assert_eq!(calls, expected);
+        assert_eq!(peak, 3, "three at once, never more");
+    }
+
+    #[tokio::test]
+    async fn each_records_failure_panic_and_deadline_is_its_own() {
+        let records = [
+            Record::Ok(1),
+            Record::Fail(2),
+            Record::PanicAtOnce,
+            Record::PanicLater,
+            Record::Hang,
+            Record::Ok(6),
+        ];
+        let (calls, _) = batch(&records, Schedule::AtOnce(10)).await;
+        assert_eq!(
+            calls,
+            [
+                Some(Called::Returned(Ok(1))),
+                Some(Called::Returned(Err(2))),
+                Some(Called::Panicked("record panics at once".into())),
+                Some(Called::Panicked("record panics".into())),
+                Some(Called::TimedOut(Duration::from_millis(200))),
+                Some(Called::Returned(Ok(6))),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_ordered_batch_runs_one_at_a_time_and_stops_at_the_first_failure() {
+        let records = [
+            Record::Ok(1),
+            Record::Ok(2),
+            Record::Fail(3),
+            Record::Ok(4),
+            Record::Ok(5),
+        ];
+        let (calls, peak) = batch(&records, Schedule::InOrder).await;
+        assert_eq!(
+            calls,
+            [
+                Some(Called::Returned(Ok(1))),
+                Some(Called::Returned(Ok(2))),
+                Some(Called::Returned(Err(3))),
+                None,
+                None,
+            ]
+        );
+        assert_eq!(peak, 1);
+        let (calls, _) = batch(
+            &[Record::Ok(1), Record::PanicLater, Record::Ok(3)],
+            Schedule::InOrder,
+        )
+        .await;
+        assert_eq!(
+            calls[2], None,
+            "a panic stops an ordered batch too: {calls:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn records_still_running_near_lambdas_deadline_time_out_before_it() {
+        let soon = SystemTime::now() + DEADLINE_MARGIN + BATCH_MARGIN + Duration::from_millis(60);
+        let lambda_deadline = soon.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+        let started = std::time::Instant::now();
+        let calls = each(
+            vec![(), ()],
+            Schedule::AtOnce(2),
+            None,
+            lambda_deadline,
+            |()| std::future::pending::<()>(),
+            |_| true,
+        )
+        .await;
+        assert!(
+            calls
+                .iter()
+                .all(|call| matches!(call, Some(Called::TimedOut(_)))),
+            "{calls:?}"
+        );
+        let left = Duration::from_millis(lambda_deadline)
+            .saturating_sub(SystemTime::now().duration_since(UNIX_EPOCH).unwrap());
+        assert!(
+            left >= BATCH_MARGIN,
+            "answered {left:?} before Lambda's deadline, after {:?}",
+            started.elapsed()
+        );
     }
 }

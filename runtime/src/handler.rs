@@ -6,7 +6,6 @@
 //! and on nothing of each other.
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -16,7 +15,7 @@ use lambda_runtime::{Context, Diagnostic, Error};
 use tokio::sync::OnceCell;
 
 use crate::contract::{payload_text, Contract, Reply};
-use crate::deadline::{panic_message, Deadline};
+use crate::deadline::{guarded, Called};
 
 /// The glue the macros generate around one handler function: its caller's contract, its
 /// `init`, its deadline and the function itself.
@@ -287,8 +286,7 @@ where
             Err(reply) => return Either::Left(std::future::ready(reply)),
         };
         if let Some(&state) = self.state.get() {
-            let started = self.start(input, state, &context);
-            return Either::Right(Either::Left(self.finish(started, meta, context)));
+            return Either::Right(Either::Left(self.call_once(input, state, meta, context)));
         }
         // The first invocation of a handler whose `init` has not run (in tests and local
         // mode; the Lambda loop runs `init` before serving): boxed, so the common future
@@ -298,8 +296,7 @@ where
                 Ok(state) => state,
                 Err(error) => return Err(init_failed(self.name, &*error)),
             };
-            let started = self.start(input, state, &context);
-            self.finish(started, meta, context).await
+            self.call_once(input, state, meta, context).await
         });
         Either::Right(Either::Right(first))
     }
@@ -312,53 +309,27 @@ where
     F: Fn(C::Input, &'static I::State, &Context) -> Fut + 'static,
     Fut: Future<Output = C::Output>,
 {
-    /// Calls the function, inside a panic capture: a panic before its first `.await` (in
-    /// parameter extraction, say) is caught like one after.
-    fn start(
+    /// Calls the function under the deadline and the panic capture ([`guarded`]) and encodes
+    /// what it came to. Of the context (some 400 bytes), the future keeps only the request id.
+    fn call_once(
         &self,
         input: C::Input,
         state: &'static I::State,
-        context: &Context,
-    ) -> std::thread::Result<Fut> {
-        let function = &self.function;
-        std::panic::catch_unwind(AssertUnwindSafe(|| function(input, state, context)))
-    }
-
-    /// Runs the handler's future under the deadline and the panic capture, and encodes what
-    /// it came to.
-    ///
-    /// Built from combinators rather than an `async` block: a block would keep the handler's
-    /// future twice over (once as a captured value, once pinned in its body), and every
-    /// invocation's future would be that much larger to allocate and move.
-    fn finish(
-        &self,
-        started: std::thread::Result<Fut>,
         meta: C::Meta,
         context: Context,
     ) -> impl Future<Output = Reply> + use<'_, C, I, F, Fut> {
-        let lambda_deadline = context.deadline;
-        // Of the context (some 400 bytes), the logs need only the request id from here on.
+        let function = &self.function;
+        let call = guarded(
+            || function(input, state, &context),
+            self.timeout,
+            context.deadline,
+        );
         let request_id = context.request_id;
-        let call = match started {
-            Ok(future) => AssertUnwindSafe(future).catch_unwind(),
-            Err(panic) => {
-                let reply = self
-                    .contract
-                    .panicked(&panic_message(&*panic), &meta, &request_id);
-                return Either::Left(std::future::ready(reply));
-            }
-        };
-        let call = Deadline::new(call, self.timeout, lambda_deadline);
-        Either::Right(call.map(move |outcome| {
-            match outcome {
-                Ok(Ok(output)) => self.contract.encode(output, &meta, &request_id),
-                Ok(Err(panic)) => {
-                    self.contract
-                        .panicked(&panic_message(&*panic), &meta, &request_id)
-                }
-                Err(limit) => self.contract.timed_out(limit, &meta, &request_id),
-            }
-        }))
+        call.map(move |called| match called {
+            Called::Returned(output) => self.contract.encode(output, &meta, &request_id),
+            Called::Panicked(message) => self.contract.panicked(&message, &meta, &request_id),
+            Called::TimedOut(limit) => self.contract.timed_out(limit, &meta, &request_id),
+        })
     }
 }
 
@@ -366,6 +337,7 @@ impl<C, I, F, Fut> Concurrent for Lambda<C, I, F>
 where
     C: Contract + Sync + 'static,
     C::Meta: Send,
+    C::Output: Send,
     I: Init + Sync + 'static,
     F: Fn(C::Input, &'static I::State, &Context) -> Fut + Sync + 'static,
     Fut: Future<Output = C::Output> + Send + 'static,
@@ -383,8 +355,7 @@ where
                 error_message: format!("`{}` was invoked before its init ran", self.name),
             })));
         };
-        let started = self.start(input, state, &context);
-        Box::pin(self.finish(started, meta, context))
+        Box::pin(self.call_once(input, state, meta, context))
     }
 }
 

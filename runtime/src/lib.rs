@@ -311,6 +311,7 @@ pub mod __private {
     pub use crate::apigw::custom::glue as apigw_custom;
     pub use crate::apigw::glue as apigw;
     pub use crate::connect::glue as connect;
+    pub use crate::deadline::{each, Called, Schedule};
     pub use crate::entry::main;
     pub use crate::handler::{
         no_init, BoxedInit, InitFn, Lambda, Probe, ProbeConcurrent, ProbeSequential,
