@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The two crates as crates.io would receive them: `cargo package` packs (and builds) both,
+# The two crates as the registry would receive them: `cargo package` packs (and builds) both,
 # then their unpacked sources are built and their doctests run in a scratch workspace, so a
 # file the package lacks (a README the docs include, a license) fails here, not after
 # publishing. The runtime's dependency on the macros is patched to the unpacked macros crate.
