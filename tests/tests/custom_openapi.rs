@@ -117,42 +117,31 @@ fn openapi_defaults_and_flags() {
     assert_eq!((path.as_str(), method.as_str()), ("/users/{id}", "delete"));
 }
 
+/// Runs the binary with `arguments`, which must be a usage error (exit status 2, nothing on
+/// stdout) whose message says each of `says`.
+fn assert_usage_error(arguments: &[&str], says: &[&str]) {
+    let run = run(arguments);
+    run.assert_exit(2);
+    assert_eq!(run.stdout, "", "{}", run.describe());
+    for text in says {
+        assert!(run.stderr.contains(text), "{text:?}\n{}", run.describe());
+    }
+}
+
 #[test]
 fn an_unknown_flag_is_a_usage_error() {
-    let unknown = run(&["--openapi", "--title", "x"]);
-    unknown.assert_exit(2);
-    assert_eq!(unknown.stdout, "", "{}", unknown.describe());
-    assert!(
-        unknown
-            .stderr
-            .contains("unknown flag `--title` after `--openapi`"),
-        "{}",
-        unknown.describe()
+    assert_usage_error(
+        &["--openapi", "--title", "x"],
+        &[
+            "unknown flag `--title` after `--openapi`",
+            "\n       apigw-custom-integration --openapi [--path",
+        ],
     );
-    assert!(
-        unknown
-            .stderr
-            .contains("\n       apigw-custom-integration --openapi [--path"),
-        "{}",
-        unknown.describe()
+    assert_usage_error(
+        &["--openapi", "--path", "/users/{id}/{id}"],
+        &["`--path /users/{id}/{id}`: the path parameter `{id}` is given twice"],
     );
-    let twice = run(&["--openapi", "--path", "/users/{id}/{id}"]);
-    twice.assert_exit(2);
-    assert_eq!(twice.stdout, "", "{}", twice.describe());
-    assert!(
-        twice
-            .stderr
-            .contains("`--path /users/{id}/{id}`: the path parameter `{id}` is given twice"),
-        "{}",
-        twice.describe()
-    );
-    let bad_method = run(&["--openapi", "--method", "FETCH"]);
-    bad_method.assert_exit(2);
-    assert!(
-        bad_method.stderr.contains("`--method FETCH`"),
-        "{}",
-        bad_method.describe()
-    );
+    assert_usage_error(&["--openapi", "--method", "FETCH"], &["`--method FETCH`"]);
 }
 
 /// The status API Gateway answers for an invocation error, by the binary's own patterns:
